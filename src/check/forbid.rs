@@ -1,0 +1,68 @@
+//! `forbid`: a pattern must not occur in contract text (blanks, vague terms, reversed clauses).
+
+use super::units::{any_match, find_all, units};
+use super::{make, Context};
+use crate::diagnostic::Diagnostic;
+use crate::rules::Rule;
+
+pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
+    let scan = &ctx.doc.scan;
+    for unit in units(ctx, rule) {
+        if !rule.when.is_empty() && !any_match(scan, &rule.when, &unit.spans) {
+            continue;
+        }
+        if any_match(scan, &rule.unless, &unit.spans) {
+            continue;
+        }
+        let mut hits = Vec::new();
+        for p in rule.pattern.iter() {
+            find_all(scan, p, &unit.spans, &mut hits);
+        }
+        hits.sort_by_key(|h| (h.start, h.end));
+        hits.dedup();
+        for h in hits {
+            let text = &scan[h.clone()];
+            if rule.allow.iter().any(|a| a.regex.is_match(text)) {
+                continue;
+            }
+            out.push(make(rule, h, rule.message.clone()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::{check_with, pack};
+
+    #[test]
+    fn pattern_hits_are_reported_at_their_own_position() {
+        let rules = pack("  - id: blank/underscore\n    kind: forbid\n    message: m\n    pattern: '_{3,}'\n");
+        let d = check_with(&rules, "甲方：____ 乙方：______\n");
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].1, "____");
+        assert_eq!(d[1].1, "______");
+    }
+
+    #[test]
+    fn when_unless_and_allow_filter_hits() {
+        let rules = pack(
+            "  - id: precedence/reversed\n    kind: forbid\n    in: sentence\n    message: m\n    pattern: '以本(协议|合同)为准'\n    when: '补充协议.{0,30}不一致'\n    unless: '未约定'\n  - id: blank/placeholder\n    kind: forbid\n    message: m\n    pattern: '\\[[^\\]]*\\]'\n    allow: 'Reserved'\n",
+        );
+        let d = check_with(
+            &rules,
+            "如补充协议与本协议不一致的，以本协议为准。附件与本合同不一致的，以本合同为准。\n\n[Reserved] [Name]\n",
+        );
+        let got: Vec<&str> = d.iter().map(|x| x.1.as_str()).collect();
+        assert_eq!(got, ["以本协议为准", "[Name]"]);
+    }
+
+    #[test]
+    fn code_links_and_comments_are_not_contract_text() {
+        let rules = pack("  - id: blank/underscore\n    kind: forbid\n    message: m\n    pattern: '_{3,}'\n");
+        let d = check_with(
+            &rules,
+            "`a___b` [x](http://e.com/a___b) <!-- ____ --> https://e.com/x___y MAX___VALUE\n\n___\n\n```\n____\n```\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+    }
+}

@@ -1,0 +1,553 @@
+//! `signature`: every field of every party's signature block must be filled.
+//!
+//! The block is what follows the last marker clause ("(以下无正文)", "IN WITNESS WHEREOF",
+//! a "Signatures" heading, …), or else the trailing run of label lines and signature tables.
+//! Fields are label lines (`甲方(盖章)：value`, `By: ____`), several per line in two-column
+//! layouts, or table cells under a party header. Parties are found in the party block at the
+//! top ("role: name" lines) and in the block's own labels.
+
+use std::collections::BTreeSet;
+
+use regex::Regex;
+
+use super::units::applies;
+use super::{make, Context};
+use crate::diagnostic::Diagnostic;
+use crate::document::{Clause, ClauseKind, Document};
+use crate::rules::{Kind, Parties, Rule, RuleSet};
+use crate::source::Span;
+
+/// Markers used for `scope: signature-block` when no signature rule is loaded.
+const DEFAULT_MARKERS: &[&str] = &[
+    r"[(（]\s*(以下|本页)无正文\s*[)）]",
+    r"(?i)\bin witness whereof\b",
+    r"(?i)^\s*signatures?( page)?\s*[:：]?\s*$",
+    r"^\s*(签署页|签字页|签章页)\s*$",
+];
+
+fn marker_regexes(rules: &RuleSet) -> Vec<Regex> {
+    let from_rules: Vec<Regex> = rules
+        .rules
+        .iter()
+        .filter(|r| r.kind == Kind::Signature)
+        .flat_map(|r| r.markers.iter().map(|p| p.regex.clone()))
+        .collect();
+    if from_rules.is_empty() {
+        DEFAULT_MARKERS.iter().map(|m| Regex::new(m).unwrap()).collect()
+    } else {
+        from_rules
+    }
+}
+
+/// The index of the first clause of the signature block. When a marker is the last clause,
+/// the block is empty and this is `clauses.len()`.
+pub fn signature_block_start(doc: &Document, rules: &RuleSet) -> Option<usize> {
+    let markers = marker_regexes(rules);
+    let marked = doc
+        .clauses
+        .iter()
+        .rposition(|c| markers.iter().any(|m| m.is_match(doc.scan_of(&c.span))));
+    if let Some(i) = marked {
+        return Some(i + 1);
+    }
+    // No marker: the trailing run of label lines and tables, if it holds a field.
+    let sig_rules: Vec<&Rule> = rules.rules.iter().filter(|r| r.kind == Kind::Signature).collect();
+    if sig_rules.is_empty() {
+        return None;
+    }
+    let vocab: Vec<Vocab> = sig_rules.iter().map(|r| Vocab::new(r)).collect();
+    let mut start = None;
+    let mut has_field = false;
+    for (i, c) in doc.clauses.iter().enumerate().rev() {
+        let text = doc.scan_of(&c.span).trim();
+        let fieldish = vocab.iter().any(|v| v.field_re.is_match(text) || v.role_label(text));
+        if fieldish {
+            has_field |= vocab.iter().any(|v| v.field_re.is_match(text));
+            start = Some(i);
+        } else if text.chars().count() <= 40 && !matches!(c.kind, ClauseKind::Heading(_)) {
+            // a short party-name line ("ACME CORP.") inside the block
+            start = Some(i);
+        } else {
+            break;
+        }
+    }
+    if has_field {
+        start
+    } else {
+        None
+    }
+}
+
+/// A rule's field and role vocabulary as regexes.
+struct Vocab {
+    field_re: Regex,
+    role_re: Regex,
+    /// A role label at the start of a line: `甲方(委托方)：`, `**Party A**`, `LANDLORD:`.
+    role_line_re: Regex,
+}
+
+fn alternation(words: &[String]) -> String {
+    let mut w: Vec<&String> = words.iter().filter(|w| !w.trim().is_empty()).collect();
+    w.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+    let alts: Vec<String> = w
+        .iter()
+        .map(|s| {
+            let e = regex::escape(s.trim()).replace("\\ ", r"\s+").replace(' ', r"\s+");
+            if s.chars().all(|c| c.is_ascii()) {
+                format!(r"\b{e}\b")
+            } else {
+                e
+            }
+        })
+        .collect();
+    if alts.is_empty() {
+        "[^\\s\\S]".to_string()
+    } else {
+        format!("(?:{})", alts.join("|"))
+    }
+}
+
+impl Vocab {
+    fn new(rule: &Rule) -> Vocab {
+        let mut roles = rule.roles.clone();
+        if let Parties::List(p) = &rule.parties {
+            roles.extend(p.iter().cloned());
+        }
+        let f = alternation(&rule.fields);
+        let r = alternation(&roles);
+        Vocab {
+            field_re: Regex::new(&format!("(?i){f}")).unwrap(),
+            role_re: Regex::new(&format!("(?i){r}")).unwrap(),
+            role_line_re: Regex::new(&format!(
+                r"(?i)^[\s*_#>]*(?:{r})\s*(?:[(（][^)）]{{0,16}}[)）])?[\s*_]*(?:[:：]|$)"
+            ))
+            .unwrap(),
+        }
+    }
+
+    fn role_label(&self, text: &str) -> bool {
+        self.role_line_re.is_match(text)
+    }
+
+    fn roles_in(&self, text: &str) -> BTreeSet<String> {
+        self.role_re
+            .find_iter(text)
+            .map(|m| normalise_role(m.as_str()))
+            .collect()
+    }
+}
+
+fn normalise_role(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// One field found in the block.
+struct Field {
+    label: Span,
+    value: Span,
+    /// The label's text, for the message.
+    name: String,
+    roles: BTreeSet<String>,
+    filled: bool,
+}
+
+pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
+    let doc = ctx.doc;
+    let Some(start) = ctx.sig_start else { return };
+    let vocab = Vocab::new(rule);
+
+    // Parties declared at the top, as sets of role aliases.
+    let declared: Vec<BTreeSet<String>> = declared_parties(ctx, rule, &vocab, start);
+
+    let mut block_parties: Vec<BTreeSet<String>> = Vec::new();
+    let mut findings: Vec<(Span, String, String)> = Vec::new();
+    let mut columns: Vec<BTreeSet<String>> = Vec::new();
+    let mut current: BTreeSet<String> = BTreeSet::new();
+    let mut last_end = doc.clauses.get(start.saturating_sub(1)).map_or(0, |c| c.span.end);
+
+    for (i, c) in doc.clauses.iter().enumerate().skip(start) {
+        last_end = last_end.max(c.span.end);
+        if c.kind == ClauseKind::Cell || !applies(ctx, rule, i, c) {
+            continue;
+        }
+        let lines = doc.clause_lines(c);
+        let mut prev_content = false;
+        for line in lines {
+            let fields = parse_line(doc, line.clone(), &vocab, prev_content);
+            let text = doc.scan_of(&line).trim();
+            if fields.is_empty() {
+                let roles = vocab.roles_in(text);
+                if !roles.is_empty() && text.chars().count() <= 40 {
+                    current = roles.clone();
+                    columns = vec![roles.clone()];
+                    block_parties.push(roles);
+                } else if !text.is_empty() && text.chars().count() <= 40 && !prev_content {
+                    // A bare party name heading its fields ("ACME CORP.").
+                    current = BTreeSet::from([normalise_role(text)]);
+                    columns = vec![current.clone()];
+                }
+                prev_content = !text.is_empty();
+                continue;
+            }
+            let with_roles: Vec<BTreeSet<String>> =
+                fields.iter().filter(|f| !f.roles.is_empty()).map(|f| f.roles.clone()).collect();
+            if !with_roles.is_empty() {
+                block_parties.extend(with_roles.iter().cloned());
+                if with_roles.len() == fields.len() {
+                    columns = with_roles.clone();
+                }
+                current = with_roles[0].clone();
+            }
+            for (k, f) in fields.iter().enumerate() {
+                let party = if !f.roles.is_empty() {
+                    f.roles.clone()
+                } else if columns.len() == fields.len() && fields.len() > 1 {
+                    columns[k].clone()
+                } else {
+                    current.clone()
+                };
+                if !f.filled {
+                    let span = if f.value.is_empty() { f.label.clone() } else { f.value.clone() };
+                    findings.push((span, f.name.clone(), party_name(doc, &party)));
+                }
+            }
+            prev_content = true;
+        }
+    }
+
+    for t in tables_in_block(doc, start) {
+        check_table(ctx, rule, &vocab, t, &mut findings, &mut block_parties);
+    }
+
+    for (span, field, party) in findings {
+        out.push(make(rule, span, fill(&rule.message, &party, &field)));
+    }
+
+    // A declared party with no line at all in the block: one finding at its end.
+    if !block_parties.is_empty() || start >= doc.clauses.len() {
+        for p in &declared {
+            if !block_parties.iter().any(|b| !b.is_disjoint(p)) {
+                let msg = rule
+                    .message_missing
+                    .clone()
+                    .unwrap_or_else(|| rule.message.clone());
+                let name = party_name(doc, p);
+                let span = end_span(doc, last_end);
+                out.push(make(rule, span, fill(&msg, &name, "")));
+            }
+        }
+    }
+}
+
+fn party_name(_doc: &Document, p: &BTreeSet<String>) -> String {
+    p.iter().next().cloned().unwrap_or_default()
+}
+
+/// Interpolate `{party}` and `{field}`, dropping brackets left empty.
+fn fill(template: &str, party: &str, field: &str) -> String {
+    let s = template.replace("{party}", party).replace("{field}", field);
+    let s = s.replace(" ()", "").replace("（）", "").replace("「」", "").replace("``", "");
+    s.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// The last line of the block, as a span.
+fn end_span(doc: &Document, end: usize) -> Span {
+    let idx = doc.source.line_index();
+    let line = idx.line_of(end.saturating_sub(1));
+    idx.line_range(doc.text(), line)
+}
+
+fn declared_parties(ctx: &Context, rule: &Rule, vocab: &Vocab, sig_start: usize) -> Vec<BTreeSet<String>> {
+    let doc = ctx.doc;
+    let explicit: Vec<String> = if !doc.front_matter.parties.is_empty() {
+        doc.front_matter.parties.clone()
+    } else if let Parties::List(p) = &rule.parties {
+        p.clone()
+    } else {
+        Vec::new()
+    };
+    if !explicit.is_empty() {
+        return explicit
+            .iter()
+            .map(|p| {
+                let r = vocab.roles_in(p);
+                if r.is_empty() {
+                    BTreeSet::from([normalise_role(p)])
+                } else {
+                    r
+                }
+            })
+            .collect();
+    }
+    // The party block: role-label lines in the first part of the document.
+    let limit = sig_start.min(40).min(doc.clauses.len() / 2 + 1);
+    let mut out: Vec<BTreeSet<String>> = Vec::new();
+    for (i, c) in doc.clauses.iter().enumerate().take(limit) {
+        if !applies(ctx, rule, i, c) || c.kind == ClauseKind::Cell {
+            continue;
+        }
+        for line in doc.clause_lines(c) {
+            let text = doc.scan_of(&line);
+            if let Some(m) = vocab.role_line_re.find(text) {
+                let roles = vocab.roles_in(m.as_str());
+                if !roles.is_empty() && !out.iter().any(|o| !o.is_disjoint(&roles)) {
+                    out.push(roles);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_colon(c: char) -> bool {
+    c == ':' || c == '：'
+}
+
+/// Is this value still a blank: empty, underscores, a placeholder, a date skeleton, or only
+/// a bracketed field word such as "（盖章）"?
+fn unfilled(value: &str, vocab: &Vocab) -> bool {
+    let v = value.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    if v.is_empty() || v.contains("__") || v.contains('＿') {
+        return true;
+    }
+    let stripped: String = vocab
+        .field_re
+        .replace_all(v, "")
+        .chars()
+        .filter(|c| {
+            !(c.is_whitespace()
+                || matches!(c, '_' | '＿' | '-' | '—' | '.' | '·' | '…' | '/' | '年' | '月' | '日'
+                    | '(' | ')' | '（' | '）' | '[' | ']' | '【' | '】' | '{' | '}' | '<' | '>' | '\u{3000}'))
+        })
+        .collect();
+    if stripped.is_empty() {
+        return true;
+    }
+    let placeholder = (v.starts_with('[') && v.ends_with(']'))
+        || (v.starts_with('【') && v.ends_with('】'))
+        || (v.starts_with("{{") && v.ends_with("}}"))
+        || (v.starts_with("<<") && v.ends_with(">>"));
+    placeholder
+}
+
+/// Split one line into its fields.
+fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> Vec<Field> {
+    let scan = &doc.scan;
+    let text = &scan[line.clone()];
+    let colons: Vec<usize> = text
+        .char_indices()
+        .filter(|&(i, c)| {
+            is_colon(c) && !(c == ':' && digit_around(text, i))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let mut out = Vec::new();
+    if colons.is_empty() {
+        // Colon-less labels: "甲方（盖章）" alone, or a caption under a signature line.
+        for seg in segments(text) {
+            let s = &text[seg.clone()];
+            if !vocab.field_re.is_match(s) {
+                continue;
+            }
+            let rest = vocab.role_re.replace_all(&vocab.field_re.replace_all(s, ""), "").to_string();
+            if !rest.chars().all(|c| c.is_whitespace() || "()（）*_[]【】/、&和及或".contains(c)) {
+                continue;
+            }
+            let span = line.start + seg.start..line.start + seg.end;
+            out.push(Field {
+                label: span.clone(),
+                value: span.end..span.end,
+                name: s.trim().to_string(),
+                roles: vocab.roles_in(s),
+                filled: prev_content,
+            });
+        }
+        return out;
+    }
+    // Label starts: the first at the line start, later ones after the last blank or
+    // underscore before their colon.
+    let mut labels: Vec<(usize, usize)> = Vec::new(); // (label start, colon) in line offsets
+    for (k, &colon) in colons.iter().enumerate() {
+        let floor = if k == 0 { 0 } else { colons[k - 1] + text[colons[k - 1]..].chars().next().unwrap().len_utf8() };
+        let start = if k == 0 {
+            0
+        } else {
+            let seg = &text[floor..colon];
+            match seg.rfind(|c: char| c.is_whitespace() || c == '_' || c == '＿' || c == '\u{3000}') {
+                Some(p) => floor + p + seg[p..].chars().next().unwrap().len_utf8(),
+                None => floor,
+            }
+        };
+        let label = &text[start..colon];
+        if vocab.field_re.is_match(label) || vocab.role_label(label.trim_start()) {
+            labels.push((start, colon));
+        }
+    }
+    for (k, &(ls, colon)) in labels.iter().enumerate() {
+        let vstart = colon + text[colon..].chars().next().unwrap().len_utf8();
+        let vend = labels.get(k + 1).map_or(text.len(), |n| n.0);
+        let raw = &text[vstart..vend];
+        let lead = raw.len() - raw.trim_start().len();
+        let trimmed = raw.trim();
+        let value = line.start + vstart + lead..line.start + vstart + lead + trimmed.len();
+        let label_text = text[ls..colon].trim();
+        let label = line.start + ls + (text[ls..colon].len() - text[ls..colon].trim_start().len())
+            ..line.start + colon + text[colon..].chars().next().unwrap().len_utf8();
+        out.push(Field {
+            label,
+            value,
+            name: label_text.trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace()).to_string(),
+            roles: vocab.roles_in(label_text),
+            filled: !unfilled(trimmed, vocab),
+        });
+    }
+    out
+}
+
+fn digit_around(text: &str, i: usize) -> bool {
+    let before = text[..i].chars().next_back().is_some_and(|c| c.is_ascii_digit());
+    let after = text[i + 1..].chars().next().is_some_and(|c| c.is_ascii_digit());
+    before && after
+}
+
+/// Parts of a line separated by two or more spaces, a tab or an ideographic space.
+fn segments(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut gap = 0;
+    let mut last_end = 0;
+    for (i, c) in text.char_indices() {
+        let sep = c == '\t' || c == '\u{3000}' || c == ' ';
+        if sep {
+            gap += if c == ' ' { 1 } else { 2 };
+            if gap >= 2 {
+                if let Some(s) = start.take() {
+                    out.push(s..last_end);
+                }
+            }
+        } else {
+            if start.is_none() {
+                start = Some(i);
+            }
+            gap = 0;
+            last_end = i + c.len_utf8();
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..last_end);
+    }
+    out
+}
+
+fn tables_in_block(doc: &Document, start: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = doc
+        .clauses
+        .iter()
+        .skip(start)
+        .filter_map(|c| c.cell.map(|p| p.table))
+        .collect();
+    v.dedup();
+    v
+}
+
+fn cell_text<'a>(doc: &'a Document, c: &Clause) -> &'a str {
+    doc.scan_of(&c.span).trim()
+}
+
+/// A signature table: party names in the header and field labels in the first column, or
+/// the transpose; or cells that are label lines themselves.
+fn check_table(
+    ctx: &Context,
+    rule: &Rule,
+    vocab: &Vocab,
+    t: usize,
+    findings: &mut Vec<(Span, String, String)>,
+    block_parties: &mut Vec<BTreeSet<String>>,
+) {
+    let doc = ctx.doc;
+    let table = &doc.tables[t];
+    if table.rows.is_empty() {
+        return;
+    }
+    let any_lang = table
+        .rows
+        .iter()
+        .flatten()
+        .any(|&i| doc.clauses[i].lang.intersects(rule.lang));
+    if !any_lang {
+        return;
+    }
+    let header: Vec<&str> = table.rows[0].iter().map(|&i| cell_text(doc, &doc.clauses[i])).collect();
+    let first_col_fields = table.rows.iter().skip(1).filter(|r| {
+        r.first().is_some_and(|&i| vocab.field_re.is_match(cell_text(doc, &doc.clauses[i])))
+    }).count();
+    let header_fields = header.iter().skip(1).filter(|h| vocab.field_re.is_match(h)).count();
+
+    let name_of = |s: &str| -> BTreeSet<String> {
+        let r = vocab.roles_in(s);
+        if r.is_empty() { BTreeSet::from([normalise_role(s)]) } else { r }
+    };
+    if first_col_fields > 0 && first_col_fields * 2 >= table.rows.len().saturating_sub(1) {
+        // Columns are parties, rows are fields.
+        for h in header.iter().skip(1).filter(|h| !h.is_empty()) {
+            let r = vocab.roles_in(h);
+            if !r.is_empty() {
+                block_parties.push(r);
+            }
+        }
+        for row in table.rows.iter().skip(1) {
+            let Some(&first) = row.first() else { continue };
+            let label = cell_text(doc, &doc.clauses[first]);
+            if !vocab.field_re.is_match(label) {
+                continue;
+            }
+            for (col, &ci) in row.iter().enumerate().skip(1) {
+                let c = &doc.clauses[ci];
+                if unfilled(doc.scan_of(&c.span), vocab) {
+                    let party = header.get(col).copied().unwrap_or("");
+                    findings.push((c.span.clone(), label.trim_end_matches([':', '：']).to_string(), party_name(doc, &name_of(party))));
+                }
+            }
+        }
+    } else if header_fields > 0 {
+        // Rows are parties, columns are fields.
+        for row in table.rows.iter().skip(1) {
+            let party = row.first().map_or("", |&i| cell_text(doc, &doc.clauses[i]));
+            let r = vocab.roles_in(party);
+            if !r.is_empty() {
+                block_parties.push(r);
+            }
+            for (col, &ci) in row.iter().enumerate().skip(1) {
+                let h = header.get(col).copied().unwrap_or("");
+                if !vocab.field_re.is_match(h) {
+                    continue;
+                }
+                let c = &doc.clauses[ci];
+                if unfilled(doc.scan_of(&c.span), vocab) {
+                    findings.push((c.span.clone(), h.trim_end_matches([':', '：']).to_string(), party_name(doc, &name_of(party))));
+                }
+            }
+        }
+    } else {
+        // Cells that are label lines: | 甲方(盖章)：____ | 乙方(盖章)：____ |
+        for row in &table.rows {
+            for (col, &ci) in row.iter().enumerate() {
+                let c = &doc.clauses[ci];
+                for f in parse_line(doc, c.span.clone(), vocab, false) {
+                    if !f.roles.is_empty() {
+                        block_parties.push(f.roles.clone());
+                    }
+                    if !f.filled {
+                        let party = if f.roles.is_empty() {
+                            header.get(col).map(|h| name_of(h)).unwrap_or_default()
+                        } else {
+                            f.roles.clone()
+                        };
+                        let span = if f.value.is_empty() { f.label.clone() } else { f.value.clone() };
+                        findings.push((span, f.name.clone(), party_name(doc, &party)));
+                    }
+                }
+            }
+        }
+    }
+}

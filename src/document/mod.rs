@@ -1,0 +1,595 @@
+//! The Markdown model of a draft: front matter, clauses, sections and masked ranges, all as
+//! byte ranges into the original text.
+//!
+//! The text is parsed once with pulldown-cmark. Rules never look at pulldown-cmark's event
+//! text (escapes and entities change it): they run on [`Document::scan`], a copy of the
+//! source with the same length in which everything that is not contract text (code, HTML
+//! comments, link targets, Markdown punctuation of emphasis and links) is blanked with
+//! spaces and Traditional characters are folded to Simplified ones.
+
+pub mod fold;
+pub mod front_matter;
+mod lang;
+mod sentences;
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+
+pub use front_matter::FrontMatter;
+pub use lang::{Lang, LangSet};
+
+use crate::source::{Source, Span};
+
+/// What kind of Markdown block a clause comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClauseKind {
+    Paragraph,
+    Item,
+    Heading(u8),
+    Cell,
+}
+
+impl ClauseKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ClauseKind::Paragraph => "paragraph",
+            ClauseKind::Item => "item",
+            ClauseKind::Heading(_) => "heading",
+            ClauseKind::Cell => "cell",
+        }
+    }
+}
+
+/// A unit of contract text: a paragraph, list item, heading or table cell.
+#[derive(Debug, Clone)]
+pub struct Clause {
+    /// From the first to the last byte of inline content. Empty table cells have an empty
+    /// span at the cell's position.
+    pub span: Span,
+    pub kind: ClauseKind,
+    /// Innermost section (index into [`Document::sections`]).
+    pub section: Option<usize>,
+    pub lang: LangSet,
+    /// A paragraph or item ending in a colon that a list or table follows directly
+    /// ("双方约定如下：").
+    pub intro: bool,
+    /// For table cells: the table, row and column.
+    pub cell: Option<CellPos>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellPos {
+    pub table: usize,
+    pub row: usize,
+    pub col: usize,
+}
+
+/// A heading and everything under it up to the next heading of the same or a higher level.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub level: u8,
+    pub heading: usize,
+    pub parent: Option<usize>,
+    pub span: Span,
+}
+
+/// A table: `rows[r][c]` is a clause index; row 0 is the header.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub span: Span,
+    pub rows: Vec<Vec<usize>>,
+}
+
+#[derive(Debug)]
+pub struct Document<'s> {
+    pub source: &'s Source,
+    pub front_matter: FrontMatter,
+    /// Where the Markdown body starts (after front matter).
+    pub body_start: usize,
+    /// Same length as the source; masked bytes are spaces, Traditional folded to Simplified.
+    pub scan: String,
+    pub clauses: Vec<Clause>,
+    pub sections: Vec<Section>,
+    pub tables: Vec<Table>,
+    /// Ranges that are not contract text, sorted and disjoint.
+    pub masks: Vec<Span>,
+    /// The language used for clauses with no letters of their own.
+    pub default_lang: LangSet,
+}
+
+#[derive(Debug)]
+pub struct DocumentError {
+    pub span: Span,
+    pub message: String,
+}
+
+impl<'s> Document<'s> {
+    /// Parse a source. Fails only on front matter that is not valid YAML.
+    pub fn parse(source: &'s Source) -> Result<Document<'s>, DocumentError> {
+        let text = source.text.as_str();
+        let (front_matter, body_start) = front_matter::split(text)?;
+        let mut b = Builder::new(text, body_start);
+        b.walk();
+        let Builder {
+            mut masks,
+            clauses,
+            sections,
+            tables,
+            ..
+        } = b;
+        let mut clauses = clauses;
+        mask_urls_and_identifiers(text, &clauses, &mut masks);
+        masks.sort_by_key(|m| (m.start, m.end));
+        let masks = merge(masks);
+
+        let mut scan = text.to_string();
+        fold::fold_into(&mut scan);
+        // SAFETY-free blanking: masks lie on char boundaries, and we replace whole
+        // characters by ASCII spaces, which keeps the string valid UTF-8.
+        let mut bytes = scan.into_bytes();
+        for m in &masks {
+            for b in &mut bytes[m.clone()] {
+                *b = b' ';
+            }
+        }
+        let scan = String::from_utf8(bytes).expect("masks lie on char boundaries");
+
+        for c in &mut clauses {
+            c.lang = lang::detect(&scan[c.span.clone()]);
+        }
+        let default_lang = match &front_matter.lang {
+            Some(l) => *l,
+            None => lang::majority(&scan, &clauses),
+        };
+        if let Some(l) = &front_matter.lang {
+            for c in &mut clauses {
+                c.lang = *l;
+            }
+        } else {
+            for c in &mut clauses {
+                if c.lang.is_empty() {
+                    c.lang = default_lang;
+                }
+            }
+        }
+        Ok(Document {
+            source,
+            front_matter,
+            body_start,
+            scan,
+            clauses,
+            sections,
+            tables,
+            masks,
+            default_lang,
+        })
+    }
+
+    pub fn text(&self) -> &str {
+        &self.source.text
+    }
+
+    /// The scan text (folded, masked) of a span.
+    pub fn scan_of(&self, span: &Span) -> &str {
+        &self.scan[span.clone()]
+    }
+
+    /// Sentences of a clause: split after 。；;！？!? and after `. ` in English.
+    pub fn sentences(&self, clause: &Clause) -> Vec<Span> {
+        sentences::split(&self.scan, clause.span.clone())
+    }
+
+    /// The lines of a clause (a paragraph can hold several label lines).
+    pub fn clause_lines(&self, clause: &Clause) -> Vec<Span> {
+        let idx = self.source.line_index();
+        let first = idx.line_of(clause.span.start);
+        let last = idx.line_of(clause.span.end.saturating_sub(1).max(clause.span.start));
+        (first..=last)
+            .map(|l| {
+                let r = idx.line_range(&self.source.text, l);
+                r.start.max(clause.span.start)..r.end.min(clause.span.end)
+            })
+            .filter(|r| r.start <= r.end)
+            .collect()
+    }
+
+    /// Indices of the sections whose heading path leads to `section` (outermost first).
+    pub fn section_path(&self, section: Option<usize>) -> Vec<usize> {
+        let mut path = Vec::new();
+        let mut cur = section;
+        while let Some(s) = cur {
+            path.push(s);
+            cur = self.sections[s].parent;
+        }
+        path.reverse();
+        path
+    }
+
+    pub fn is_masked(&self, offset: usize) -> bool {
+        let i = self.masks.partition_point(|m| m.end <= offset);
+        self.masks.get(i).is_some_and(|m| m.start <= offset)
+    }
+}
+
+fn merge(masks: Vec<Span>) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::with_capacity(masks.len());
+    for m in masks {
+        if m.start >= m.end {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if m.start <= last.end => last.end = last.end.max(m.end),
+            _ => out.push(m),
+        }
+    }
+    out
+}
+
+/// Bare URLs, e-mail addresses and identifiers with underscores (`MAX___VALUE`) are not
+/// blanks. pulldown-cmark does not recognise bare URLs, so they are masked here.
+fn mask_urls_and_identifiers(text: &str, clauses: &[Clause], masks: &mut Vec<Span>) {
+    use std::sync::OnceLock;
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?x)
+            (?:https?|ftp)://[^\s<>()（）\[\]【】，。；：、]+
+            | www\.[A-Za-z0-9-]+\.[^\s<>()（）\[\]【】，。；：、]+
+            | [A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+
+            | [A-Za-z0-9]+(?:_+[A-Za-z0-9]+)+
+            ",
+        )
+        .unwrap()
+    });
+    for c in clauses {
+        for m in re.find_iter(&text[c.span.clone()]) {
+            masks.push(c.span.start + m.start()..c.span.start + m.end());
+        }
+    }
+}
+
+/// Inline containers whose own syntax (not their children) is masked.
+struct InlineFrame {
+    range: Span,
+    covered: Vec<Span>,
+    mask_all: bool,
+}
+
+struct OpenClause {
+    kind: ClauseKind,
+    start: Option<usize>,
+    end: usize,
+    fallback: Span,
+    cell: Option<CellPos>,
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    offset: usize,
+    masks: Vec<Span>,
+    clauses: Vec<Clause>,
+    sections: Vec<Section>,
+    tables: Vec<Table>,
+    open: Vec<OpenClause>,
+    inline: Vec<InlineFrame>,
+    /// Section stack: indices into `sections`.
+    section_stack: Vec<usize>,
+    /// Index of the last clause closed, to mark list introductions.
+    last_closed: Option<usize>,
+    table_stack: Vec<usize>,
+}
+
+impl<'t> Builder<'t> {
+    fn new(text: &'t str, offset: usize) -> Builder<'t> {
+        Builder {
+            text,
+            offset,
+            masks: Vec::new(),
+            clauses: Vec::new(),
+            sections: Vec::new(),
+            tables: Vec::new(),
+            open: Vec::new(),
+            inline: Vec::new(),
+            section_stack: Vec::new(),
+            last_closed: None,
+            table_stack: Vec::new(),
+        }
+    }
+
+    fn walk(&mut self) {
+        let mut opts = Options::empty();
+        opts.insert(Options::ENABLE_TABLES);
+        opts.insert(Options::ENABLE_FOOTNOTES);
+        opts.insert(Options::ENABLE_STRIKETHROUGH);
+        opts.insert(Options::ENABLE_TASKLISTS);
+        let body = &self.text[self.offset..];
+        let parser = Parser::new_ext(body, opts).into_offset_iter();
+        let off = self.offset;
+        for (event, range) in parser {
+            let range = range.start + off..range.end + off;
+            self.event(event, range);
+        }
+        while !self.open.is_empty() {
+            self.close_clause();
+        }
+        let end = self.text.len();
+        for &s in &self.section_stack {
+            self.sections[s].span.end = end;
+        }
+    }
+
+    fn current_section(&self) -> Option<usize> {
+        self.section_stack.last().copied()
+    }
+
+    fn open_clause(&mut self, kind: ClauseKind, range: Span, cell: Option<CellPos>) {
+        self.open.push(OpenClause {
+            kind,
+            start: None,
+            end: range.start,
+            fallback: range,
+            cell,
+        });
+    }
+
+    fn close_clause(&mut self) {
+        let Some(c) = self.open.pop() else { return };
+        let span = match c.start {
+            Some(s) => s..c.end,
+            None => {
+                if c.kind != ClauseKind::Cell {
+                    return;
+                }
+                cell_span(self.text, c.fallback.clone())
+            }
+        };
+        let idx = self.clauses.len();
+        self.clauses.push(Clause {
+            span,
+            kind: c.kind,
+            section: self.current_section(),
+            lang: LangSet::EMPTY,
+            intro: false,
+            cell: c.cell,
+        });
+        if let Some(pos) = c.cell {
+            let t = &mut self.tables[pos.table];
+            while t.rows.len() <= pos.row {
+                t.rows.push(Vec::new());
+            }
+            t.rows[pos.row].push(idx);
+        }
+        self.last_closed = Some(idx);
+    }
+
+    /// Item clauses are tight list text; a block inside an item ends that text.
+    fn close_item_text(&mut self) {
+        if matches!(self.open.last(), Some(o) if o.kind == ClauseKind::Item) {
+            self.close_clause();
+            // Re-open so that text after a nested block is not lost; it will be a new clause.
+            let pos = self.clauses.last().map(|c| c.span.end).unwrap_or(0);
+            self.open_clause(ClauseKind::Item, pos..pos, None);
+        }
+    }
+
+    fn inline(&mut self, range: Span) {
+        if let Some(f) = self.inline.last_mut() {
+            f.covered.push(range.clone());
+        }
+        if let Some(o) = self.open.last_mut() {
+            if o.start.is_none() {
+                o.start = Some(range.start);
+            }
+            o.end = o.end.max(range.end);
+        }
+    }
+
+    fn mark_intro(&mut self) {
+        if let Some(i) = self.last_closed {
+            let c = &mut self.clauses[i];
+            let t = self.text[c.span.clone()].trim_end();
+            if t.ends_with(':') || t.ends_with('：') {
+                c.intro = true;
+            }
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, range: Span) {
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag, range),
+            Event::Text(_) => self.inline(range),
+            Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
+                self.masks.push(range.clone());
+                self.inline(range);
+            }
+            Event::InlineHtml(_) | Event::Html(_) => {
+                self.masks.push(range.clone());
+                if !self.open.is_empty() {
+                    self.inline(range);
+                }
+            }
+            Event::FootnoteReference(_) | Event::TaskListMarker(_) => {
+                self.masks.push(range.clone());
+                self.inline(range);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(f) = self.inline.last_mut() {
+                    f.covered.push(range);
+                }
+            }
+            Event::Rule => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, range: Span) {
+        match tag {
+            Tag::Paragraph => {
+                self.close_item_text();
+                self.open_clause(ClauseKind::Paragraph, range, None);
+            }
+            Tag::Heading { level, .. } => {
+                let level = level as u8;
+                while let Some(&top) = self.section_stack.last() {
+                    if self.sections[top].level >= level {
+                        self.sections[top].span.end = range.start;
+                        self.section_stack.pop();
+                    } else {
+                        break;
+                    }
+                }
+                let idx = self.sections.len();
+                self.sections.push(Section {
+                    level,
+                    heading: self.clauses.len(),
+                    parent: self.current_section(),
+                    span: range.start..range.end,
+                });
+                self.section_stack.push(idx);
+                self.open_clause(ClauseKind::Heading(level), range, None);
+            }
+            Tag::Item => {
+                self.close_item_text();
+                self.open_clause(ClauseKind::Item, range, None);
+            }
+            Tag::List(_) | Tag::Table(_) => {
+                self.mark_intro();
+                self.close_item_text();
+                if let Tag::Table(_) = tag {
+                    self.table_stack.push(self.tables.len());
+                    self.tables.push(Table {
+                        span: range,
+                        rows: Vec::new(),
+                    });
+                }
+            }
+            Tag::TableHead | Tag::TableRow => {
+                if let Some(&t) = self.table_stack.last() {
+                    let row = self.tables[t].rows.len();
+                    self.tables[t].rows.push(Vec::new());
+                    let _ = row;
+                }
+            }
+            Tag::TableCell => {
+                if let Some(&t) = self.table_stack.last() {
+                    let row = self.tables[t].rows.len().saturating_sub(1);
+                    let col = self.tables[t].rows.get(row).map_or(0, |r| r.len());
+                    self.open_clause(
+                        ClauseKind::Cell,
+                        range,
+                        Some(CellPos { table: t, row, col }),
+                    );
+                }
+            }
+            Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => {
+                self.close_item_text();
+                self.masks.push(range);
+            }
+            Tag::BlockQuote(_) | Tag::FootnoteDefinition(_) | Tag::DefinitionList => {
+                self.close_item_text();
+                if let Tag::FootnoteDefinition(_) = tag {
+                    // Mask the `[^label]:` marker itself.
+                    if let Some(colon) = self.text[range.clone()].find("]:") {
+                        self.masks.push(range.start..range.start + colon + 2);
+                    }
+                }
+            }
+            Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
+                self.open_clause(ClauseKind::Paragraph, range, None);
+            }
+            Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript => self.inline.push(InlineFrame {
+                range,
+                covered: Vec::new(),
+                mask_all: false,
+            }),
+            Tag::Link { link_type, .. } => self.inline.push(InlineFrame {
+                range,
+                covered: Vec::new(),
+                mask_all: matches!(link_type, LinkType::Autolink | LinkType::Email),
+            }),
+            Tag::Image { .. } => self.inline.push(InlineFrame {
+                range,
+                covered: Vec::new(),
+                mask_all: true,
+            }),
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd, range: Span) {
+        match tag {
+            TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::TableCell
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => self.close_clause(),
+            TagEnd::Item => {
+                if matches!(self.open.last(), Some(o) if o.kind == ClauseKind::Item) {
+                    self.close_clause();
+                }
+            }
+            TagEnd::Table => {
+                self.table_stack.pop();
+            }
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image => {
+                if let Some(frame) = self.inline.pop() {
+                    if frame.mask_all {
+                        self.masks.push(frame.range.clone());
+                    } else {
+                        self.masks.extend(gaps(&frame.range, frame.covered));
+                    }
+                    self.inline(frame.range);
+                }
+            }
+            _ => {}
+        }
+        let _ = range;
+    }
+}
+
+/// The parts of `range` not covered by `covered`.
+fn gaps(range: &Span, mut covered: Vec<Span>) -> Vec<Span> {
+    covered.sort_by_key(|r| r.start);
+    let mut out = Vec::new();
+    let mut pos = range.start;
+    for c in covered {
+        if c.start > pos {
+            out.push(pos..c.start);
+        }
+        pos = pos.max(c.end);
+    }
+    if pos < range.end {
+        out.push(pos..range.end);
+    }
+    out
+}
+
+/// The span of an empty cell: the blank between its pipes, or the position before the pipe.
+fn cell_span(text: &str, range: Range<usize>) -> Span {
+    let s = &text[range.clone()];
+    let trimmed = s.trim_matches(|c: char| c == '|' || c.is_whitespace());
+    if trimmed.is_empty() {
+        let start = range.start + s.find(|c: char| c != '|').unwrap_or(0);
+        let end = range.start + s.trim_end_matches('|').len();
+        if start < end {
+            return start..end;
+        }
+        return range.start..range.start;
+    }
+    let lead = s.len() - s.trim_start_matches(|c: char| c == '|' || c.is_whitespace()).len();
+    range.start + lead..range.start + lead + trimmed.len()
+}
+
+#[cfg(test)]
+mod tests;

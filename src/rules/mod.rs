@@ -1,0 +1,203 @@
+//! Rule packs: YAML data, validated when read, embedded defaults.
+
+mod load;
+pub mod pattern;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+pub use load::{load_pack, PackError};
+pub use pattern::{Pattern, Patterns};
+
+use crate::document::LangSet;
+
+/// The default packs, compiled into the binary.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("rules/zh.yaml", include_str!("../../rules/zh.yaml")),
+    ("rules/en.yaml", include_str!("../../rules/en.yaml")),
+];
+
+/// The default order in which overlapping findings win: a seal line left empty is a
+/// signature finding, not also a blank.
+pub const DEFAULT_PRIORITY: &[&str] = &["signature", "percentage", "deadline", "precedence", "blank"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Forbid,
+    Require,
+    Signature,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Forbid => "forbid",
+            Kind::Require => "require",
+            Kind::Signature => "signature",
+        }
+    }
+}
+
+/// The unit a rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    #[default]
+    Clause,
+    Sentence,
+    Section,
+    Document,
+}
+
+/// Where in the document a rule applies.
+#[derive(Debug, Clone, Default)]
+pub enum Scope {
+    #[default]
+    Any,
+    Body,
+    SignatureBlock,
+    Heading(Pattern),
+}
+
+/// Which parties a signature rule checks.
+#[derive(Debug, Clone, Default)]
+pub enum Parties {
+    #[default]
+    Auto,
+    List(Vec<String>),
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    #[serde(default)]
+    pub bad: Vec<String>,
+    #[serde(default)]
+    pub good: Vec<String>,
+}
+
+/// A validated rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub kind: Kind,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub description: Option<String>,
+    pub examples: Examples,
+    pub lang: LangSet,
+    pub unit: Unit,
+    pub scope: Scope,
+    pub clause_kinds: Option<Vec<String>>,
+    pub pattern: Patterns,
+    pub when: Patterns,
+    pub must: Patterns,
+    pub unless: Patterns,
+    pub allow: Patterns,
+    pub parties: Parties,
+    pub fields: Vec<String>,
+    pub roles: Vec<String>,
+    pub markers: Patterns,
+    pub message_missing: Option<String>,
+    /// The pack the rule came from.
+    pub pack: String,
+    pub pack_path: PathBuf,
+}
+
+impl Rule {
+    /// `blank` for `blank/underscore`.
+    pub fn category(&self) -> &str {
+        self.id.split('/').next().unwrap_or(&self.id)
+    }
+}
+
+/// Every loaded rule, in load order.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    /// Category order for overlapping findings (first wins).
+    pub priority: Vec<String>,
+    pub packs: Vec<PackInfo>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PackInfo {
+    pub name: String,
+    pub path: PathBuf,
+    pub lang: LangSet,
+}
+
+impl RuleSet {
+    /// Load the embedded default packs.
+    pub fn embedded() -> RuleSet {
+        let mut set = RuleSet::default();
+        for (path, text) in EMBEDDED {
+            set.add_pack(path.into(), text)
+                .unwrap_or_else(|e| panic!("embedded pack {path} is invalid: {}", e.message));
+        }
+        set
+    }
+
+    /// Read, validate and add one pack. Ids must be unique per language across packs.
+    pub fn add_pack(&mut self, path: PathBuf, text: &str) -> Result<(), PackError> {
+        let pack = load_pack(&path, text, &self.rules)?;
+        if let Some(p) = pack.priority {
+            self.priority = p;
+        }
+        self.packs.push(PackInfo {
+            name: pack.name,
+            path,
+            lang: pack.lang,
+        });
+        self.rules.extend(pack.rules);
+        Ok(())
+    }
+
+    /// The category rank used when findings overlap; categories not listed rank last.
+    pub fn rank(&self, category: &str) -> Option<usize> {
+        let list: Vec<&str> = if self.priority.is_empty() {
+            DEFAULT_PRIORITY.to_vec()
+        } else {
+            self.priority.iter().map(String::as_str).collect()
+        };
+        list.iter().position(|c| *c == category)
+    }
+
+    pub fn by_id(&self) -> BTreeMap<&str, Vec<&Rule>> {
+        let mut m: BTreeMap<&str, Vec<&Rule>> = BTreeMap::new();
+        for r in &self.rules {
+            m.entry(r.id.as_str()).or_default().push(r);
+        }
+        m
+    }
+}
