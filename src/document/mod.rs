@@ -420,7 +420,7 @@ impl<'t> Builder<'t> {
                     f.covered.push(range);
                 }
             }
-            Event::Rule => {}
+            Event::Rule => self.last_closed = None,
         }
     }
 
@@ -535,6 +535,11 @@ impl<'t> Builder<'t> {
             }
             TagEnd::Table => {
                 self.table_stack.pop();
+                self.last_closed = None;
+            }
+            // Only a clause directly followed by a list or table introduces it.
+            TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::HtmlBlock | TagEnd::CodeBlock => {
+                self.last_closed = None;
             }
             TagEnd::Emphasis
             | TagEnd::Strong
