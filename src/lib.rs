@@ -55,7 +55,11 @@ pub fn run(cli: cli::Cli, io: Io) -> u8 {
 }
 
 /// Check one text against a rule set: the whole pipeline without I/O.
-pub fn check_text(path: impl Into<PathBuf>, text: &str, rules: &RuleSet) -> Result<(Source, Vec<Diagnostic>), String> {
+pub fn check_text(
+    path: impl Into<PathBuf>,
+    text: &str,
+    rules: &RuleSet,
+) -> Result<(Source, Vec<Diagnostic>), String> {
     let source = Source::new(path, text);
     let diags = check_source(&source, rules)?;
     Ok((source, diags))
@@ -138,7 +142,8 @@ fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
         ColorChoice::Auto => {
             if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
                 false
-            } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
+            } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0")
+            {
                 true
             } else {
                 is_terminal
@@ -196,7 +201,10 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
                 }
                 stdin_used = true;
                 let mut buf = Vec::new();
-                let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("<stdin>"));
+                let name = args
+                    .stdin_filename
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("<stdin>"));
                 match stdin.read_to_end(&mut buf) {
                     Ok(_) => Source::from_bytes(name, buf).map_err(|e| e.to_string()),
                     Err(e) => Err(e.to_string()),
@@ -310,7 +318,11 @@ fn run_rules(args: RulesArgs, io: Io) -> u8 {
 
 fn write_rules_table(w: &mut dyn Write, rules: &[&rules::Rule]) -> io::Result<()> {
     let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
-    writeln!(w, "{:<width$}  {:<9}  {:<8}  {:<5}  {:<11}  message", "id", "kind", "severity", "lang", "pack")?;
+    writeln!(
+        w,
+        "{:<width$}  {:<9}  {:<8}  {:<5}  {:<11}  message",
+        "id", "kind", "severity", "lang", "pack"
+    )?;
     for r in rules {
         writeln!(
             w,

@@ -20,14 +20,22 @@ impl Input {
 
 fn is_markdown(p: &Path) -> bool {
     matches!(
-        p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        p.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Some("md" | "markdown")
     )
 }
 
 /// Binary office formats that a user may name but that we cannot read yet.
 pub fn unsupported_format(p: &Path) -> Option<&'static str> {
-    match p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    match p
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("docx") => Some("Word .docx"),
         Some("doc") => Some("Word .doc"),
         Some("wps") => Some("WPS .wps"),
@@ -93,10 +101,14 @@ fn walk_dir(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, Str
         if hidden {
             continue;
         }
-        let Ok(meta) = std::fs::symlink_metadata(&c) else { continue };
+        let Ok(meta) = std::fs::symlink_metadata(&c) else {
+            continue;
+        };
         if meta.is_dir() {
             walk_dir(&c, files, errors);
-        } else if is_markdown(&c) && (meta.is_file() || std::fs::metadata(&c).is_ok_and(|m| m.is_file())) {
+        } else if is_markdown(&c)
+            && (meta.is_file() || std::fs::metadata(&c).is_ok_and(|m| m.is_file()))
+        {
             files.push(c);
         }
     }
@@ -107,9 +119,7 @@ pub fn pack_files(p: &Path) -> std::io::Result<Vec<PathBuf>> {
     if std::fs::metadata(p)?.is_dir() {
         let mut v: Vec<PathBuf> = std::fs::read_dir(p)?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|f| {
-                matches!(f.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
-            })
+            .filter(|f| matches!(f.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
             .collect();
         v.sort();
         Ok(v)

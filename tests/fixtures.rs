@@ -31,7 +31,12 @@ pub fn fixture_files() -> Vec<PathBuf> {
         }
     }
     let mut v = Vec::new();
-    walk(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").as_path(), &mut v);
+    walk(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .as_path(),
+        &mut v,
+    );
     v
 }
 
@@ -88,13 +93,19 @@ fn every_fixture_produces_exactly_its_expected_findings() {
             for (k, n) in &exp {
                 let a = act.get(k).copied().unwrap_or(0);
                 if a < *n {
-                    lines.push(format!("  missing  line {:>4} {} (expected {n}, got {a})", k.0, k.1));
+                    lines.push(format!(
+                        "  missing  line {:>4} {} (expected {n}, got {a})",
+                        k.0, k.1
+                    ));
                 }
             }
             for (k, n) in &act {
                 let e = exp.get(k).copied().unwrap_or(0);
                 if e < *n {
-                    lines.push(format!("  extra    line {:>4} {} (expected {e}, got {n})", k.0, k.1));
+                    lines.push(format!(
+                        "  extra    line {:>4} {} (expected {e}, got {n})",
+                        k.0, k.1
+                    ));
                 }
             }
             failures.push(lines.join("\n"));

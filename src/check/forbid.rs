@@ -36,7 +36,9 @@ mod tests {
 
     #[test]
     fn pattern_hits_are_reported_at_their_own_position() {
-        let rules = pack("  - id: blank/underscore\n    kind: forbid\n    message: m\n    pattern: '_{3,}'\n");
+        let rules = pack(
+            "  - id: blank/underscore\n    kind: forbid\n    message: m\n    pattern: '_{3,}'\n",
+        );
         let d = check_with(&rules, "甲方：____ 乙方：______\n");
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].1, "____");
@@ -58,7 +60,9 @@ mod tests {
 
     #[test]
     fn code_links_and_comments_are_not_contract_text() {
-        let rules = pack("  - id: blank/underscore\n    kind: forbid\n    message: m\n    pattern: '_{3,}'\n");
+        let rules = pack(
+            "  - id: blank/underscore\n    kind: forbid\n    message: m\n    pattern: '_{3,}'\n",
+        );
         let d = check_with(
             &rules,
             "`a___b` [x](http://e.com/a___b) <!-- ____ --> https://e.com/x___y MAX___VALUE\n\n___\n\n```\n____\n```\n",

@@ -12,7 +12,7 @@ use crate::rules::{Rule, Unit};
 pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
     let scan = &doc.scan;
-    let forced = doc.front_matter.require.iter().any(|r| *r == rule.id);
+    let forced = doc.front_matter.require.contains(&rule.id);
     for unit in units(ctx, rule) {
         let trigger = if rule.when.is_empty() {
             None
@@ -55,7 +55,10 @@ mod tests {
     #[test]
     fn trigger_without_must_is_a_finding_at_the_trigger() {
         let rules = pack(DEADLINE);
-        let d = check_with(&rules, "甲方应在签订后支付完毕。乙方应在签订后10日内支付。\n");
+        let d = check_with(
+            &rules,
+            "甲方应在签订后支付完毕。乙方应在签订后10日内支付。\n",
+        );
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].1, "签订后");
     }
@@ -70,7 +73,11 @@ mod tests {
     fn document_scope_looks_everywhere() {
         let rules = pack("  - id: precedence/missing\n    kind: require\n    in: document\n    message: m\n    when: '补充协议'\n    must: '以补充协议为准'\n");
         assert_eq!(check_with(&rules, "# 一\n\n可签订补充协议。\n").len(), 1);
-        assert!(check_with(&rules, "# 一\n\n可签订补充协议。\n\n# 二\n\n不一致的，以补充协议为准。\n").is_empty());
+        assert!(check_with(
+            &rules,
+            "# 一\n\n可签订补充协议。\n\n# 二\n\n不一致的，以补充协议为准。\n"
+        )
+        .is_empty());
         assert!(check_with(&rules, "# 一\n\n无关条款。\n").is_empty());
     }
 }

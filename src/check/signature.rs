@@ -33,7 +33,10 @@ fn marker_regexes(rules: &RuleSet) -> Vec<Regex> {
         .flat_map(|r| r.markers.iter().map(|p| p.regex.clone()))
         .collect();
     if from_rules.is_empty() {
-        DEFAULT_MARKERS.iter().map(|m| Regex::new(m).unwrap()).collect()
+        DEFAULT_MARKERS
+            .iter()
+            .map(|m| Regex::new(m).unwrap())
+            .collect()
     } else {
         from_rules
     }
@@ -51,7 +54,11 @@ pub fn signature_block_start(doc: &Document, rules: &RuleSet) -> Option<usize> {
         return Some(i + 1);
     }
     // No marker: the trailing run of label lines and tables, if it holds a field.
-    let sig_rules: Vec<&Rule> = rules.rules.iter().filter(|r| r.kind == Kind::Signature).collect();
+    let sig_rules: Vec<&Rule> = rules
+        .rules
+        .iter()
+        .filter(|r| r.kind == Kind::Signature)
+        .collect();
     if sig_rules.is_empty() {
         return None;
     }
@@ -60,7 +67,9 @@ pub fn signature_block_start(doc: &Document, rules: &RuleSet) -> Option<usize> {
     let mut has_field = false;
     for (i, c) in doc.clauses.iter().enumerate().rev() {
         let text = doc.scan_of(&c.span).trim();
-        let fieldish = vocab.iter().any(|v| v.field_re.is_match(text) || v.role_label(text));
+        let fieldish = vocab
+            .iter()
+            .any(|v| v.field_re.is_match(text) || v.role_label(text));
         if fieldish {
             has_field |= vocab.iter().any(|v| v.field_re.is_match(text));
             start = Some(i);
@@ -92,8 +101,10 @@ fn alternation(words: &[String]) -> String {
     let alts: Vec<String> = w
         .iter()
         .map(|s| {
-            let e = regex::escape(s.trim()).replace("\\ ", r"\s+").replace(' ', r"\s+");
-            if s.chars().all(|c| c.is_ascii()) {
+            let e = regex::escape(s.trim())
+                .replace("\\ ", r"\s+")
+                .replace(' ', r"\s+");
+            if s.is_ascii() {
                 format!(r"\b{e}\b")
             } else {
                 e
@@ -137,8 +148,44 @@ impl Vocab {
     }
 }
 
+/// A party: the role aliases that name it (normalised) and how to show it.
+#[derive(Debug, Clone, Default)]
+struct Party {
+    keys: BTreeSet<String>,
+    name: String,
+}
+
+impl Party {
+    fn named(text: &str, vocab: &Vocab) -> Party {
+        let text = text
+            .trim()
+            .trim_matches(|c: char| c == '*' || c == '_' || c == ':' || c == '：')
+            .trim();
+        let keys = vocab.roles_in(text);
+        if keys.is_empty() {
+            return Party {
+                keys: BTreeSet::from([normalise_role(text)]),
+                name: text.to_string(),
+            };
+        }
+        let name = vocab
+            .role_re
+            .find(text)
+            .map_or(text, |m| m.as_str())
+            .to_string();
+        Party { keys, name }
+    }
+
+    fn same(&self, other: &Party) -> bool {
+        !self.keys.is_disjoint(&other.keys)
+    }
+}
+
 fn normalise_role(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// One field found in the block.
@@ -147,7 +194,8 @@ struct Field {
     value: Span,
     /// The label's text, for the message.
     name: String,
-    roles: BTreeSet<String>,
+    /// The party the label names, if it names one ("甲方(盖章)").
+    party: Option<Party>,
     filled: bool,
 }
 
@@ -156,60 +204,63 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
     let Some(start) = ctx.sig_start else { return };
     let vocab = Vocab::new(rule);
 
-    // Parties declared at the top, as sets of role aliases.
-    let declared: Vec<BTreeSet<String>> = declared_parties(ctx, rule, &vocab, start);
-
-    let mut block_parties: Vec<BTreeSet<String>> = Vec::new();
+    let declared = declared_parties(ctx, rule, &vocab, start);
+    let mut block_parties: Vec<Party> = Vec::new();
     let mut findings: Vec<(Span, String, String)> = Vec::new();
-    let mut columns: Vec<BTreeSet<String>> = Vec::new();
-    let mut current: BTreeSet<String> = BTreeSet::new();
-    let mut last_end = doc.clauses.get(start.saturating_sub(1)).map_or(0, |c| c.span.end);
+    // Two-column layouts: the parties of the last line that named one per field.
+    let mut columns: Vec<Party> = Vec::new();
+    let mut current = Party::default();
+    let mut last_end = doc
+        .clauses
+        .get(start.saturating_sub(1))
+        .map_or(0, |c| c.span.end);
 
     for (i, c) in doc.clauses.iter().enumerate().skip(start) {
         last_end = last_end.max(c.span.end);
         if c.kind == ClauseKind::Cell || !applies(ctx, rule, i, c) {
             continue;
         }
-        let lines = doc.clause_lines(c);
         let mut prev_content = false;
-        for line in lines {
+        for line in doc.clause_lines(c) {
             let fields = parse_line(doc, line.clone(), &vocab, prev_content);
             let text = doc.scan_of(&line).trim();
             if fields.is_empty() {
-                let roles = vocab.roles_in(text);
-                if !roles.is_empty() && text.chars().count() <= 40 {
-                    current = roles.clone();
-                    columns = vec![roles.clone()];
-                    block_parties.push(roles);
-                } else if !text.is_empty() && text.chars().count() <= 40 && !prev_content {
+                let short = !text.is_empty() && text.chars().count() <= 40;
+                if short && vocab.role_re.is_match(text) {
+                    current = Party::named(text, &vocab);
+                    columns = vec![current.clone()];
+                    block_parties.push(current.clone());
+                } else if short && !prev_content {
                     // A bare party name heading its fields ("ACME CORP.").
-                    current = BTreeSet::from([normalise_role(text)]);
+                    current = Party::named(text, &vocab);
                     columns = vec![current.clone()];
                 }
                 prev_content = !text.is_empty();
                 continue;
             }
-            let with_roles: Vec<BTreeSet<String>> =
-                fields.iter().filter(|f| !f.roles.is_empty()).map(|f| f.roles.clone()).collect();
-            if !with_roles.is_empty() {
-                block_parties.extend(with_roles.iter().cloned());
-                if with_roles.len() == fields.len() {
-                    columns = with_roles.clone();
+            let named: Vec<Party> = fields.iter().filter_map(|f| f.party.clone()).collect();
+            if !named.is_empty() {
+                block_parties.extend(named.iter().cloned());
+                if named.len() == fields.len() {
+                    columns = named.clone();
                 }
-                current = with_roles[0].clone();
+                current = named[0].clone();
             }
             for (k, f) in fields.iter().enumerate() {
-                let party = if !f.roles.is_empty() {
-                    f.roles.clone()
-                } else if columns.len() == fields.len() && fields.len() > 1 {
-                    columns[k].clone()
-                } else {
-                    current.clone()
-                };
-                if !f.filled {
-                    let span = if f.value.is_empty() { f.label.clone() } else { f.value.clone() };
-                    findings.push((span, f.name.clone(), party_name(doc, &party)));
+                if f.filled {
+                    continue;
                 }
+                let party = match &f.party {
+                    Some(p) => p,
+                    None if fields.len() > 1 && columns.len() == fields.len() => &columns[k],
+                    None => &current,
+                };
+                let span = if f.value.is_empty() {
+                    f.label.clone()
+                } else {
+                    f.value.clone()
+                };
+                findings.push((span, f.name.clone(), party.name.clone()));
             }
             prev_content = true;
         }
@@ -223,31 +274,31 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
         out.push(make(rule, span, fill(&rule.message, &party, &field)));
     }
 
-    // A declared party with no line at all in the block: one finding at its end.
+    // A declared party with no line at all in the block: one finding at its end. Only when
+    // the block names parties by role, or is empty; a block that names them only by company
+    // name cannot be matched to the party block.
     if !block_parties.is_empty() || start >= doc.clauses.len() {
+        let msg = rule.message_missing.as_deref().unwrap_or(&rule.message);
         for p in &declared {
-            if !block_parties.iter().any(|b| !b.is_disjoint(p)) {
-                let msg = rule
-                    .message_missing
-                    .clone()
-                    .unwrap_or_else(|| rule.message.clone());
-                let name = party_name(doc, p);
-                let span = end_span(doc, last_end);
-                out.push(make(rule, span, fill(&msg, &name, "")));
+            if !block_parties.iter().any(|b| b.same(p)) {
+                out.push(make(rule, end_span(doc, last_end), fill(msg, &p.name, "")));
             }
         }
     }
 }
 
-fn party_name(_doc: &Document, p: &BTreeSet<String>) -> String {
-    p.iter().next().cloned().unwrap_or_default()
-}
-
 /// Interpolate `{party}` and `{field}`, dropping brackets left empty.
 fn fill(template: &str, party: &str, field: &str) -> String {
     let s = template.replace("{party}", party).replace("{field}", field);
-    let s = s.replace(" ()", "").replace("（）", "").replace("「」", "").replace("``", "");
-    s.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    let s = s
+        .replace(" ()", "")
+        .replace("（）", "")
+        .replace("「」", "")
+        .replace("``", "");
+    s.split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The last line of the block, as a span.
@@ -257,41 +308,30 @@ fn end_span(doc: &Document, end: usize) -> Span {
     idx.line_range(doc.text(), line)
 }
 
-fn declared_parties(ctx: &Context, rule: &Rule, vocab: &Vocab, sig_start: usize) -> Vec<BTreeSet<String>> {
+fn declared_parties(ctx: &Context, rule: &Rule, vocab: &Vocab, sig_start: usize) -> Vec<Party> {
     let doc = ctx.doc;
-    let explicit: Vec<String> = if !doc.front_matter.parties.is_empty() {
-        doc.front_matter.parties.clone()
+    let explicit: &[String] = if !doc.front_matter.parties.is_empty() {
+        &doc.front_matter.parties
     } else if let Parties::List(p) = &rule.parties {
-        p.clone()
+        p
     } else {
-        Vec::new()
+        &[]
     };
     if !explicit.is_empty() {
-        return explicit
-            .iter()
-            .map(|p| {
-                let r = vocab.roles_in(p);
-                if r.is_empty() {
-                    BTreeSet::from([normalise_role(p)])
-                } else {
-                    r
-                }
-            })
-            .collect();
+        return explicit.iter().map(|p| Party::named(p, vocab)).collect();
     }
     // The party block: role-label lines in the first part of the document.
     let limit = sig_start.min(40).min(doc.clauses.len() / 2 + 1);
-    let mut out: Vec<BTreeSet<String>> = Vec::new();
+    let mut out: Vec<Party> = Vec::new();
     for (i, c) in doc.clauses.iter().enumerate().take(limit) {
         if !applies(ctx, rule, i, c) || c.kind == ClauseKind::Cell {
             continue;
         }
         for line in doc.clause_lines(c) {
-            let text = doc.scan_of(&line);
-            if let Some(m) = vocab.role_line_re.find(text) {
-                let roles = vocab.roles_in(m.as_str());
-                if !roles.is_empty() && !out.iter().any(|o| !o.is_disjoint(&roles)) {
-                    out.push(roles);
+            if let Some(m) = vocab.role_line_re.find(doc.scan_of(&line)) {
+                let p = Party::named(m.as_str(), vocab);
+                if !p.keys.is_empty() && !out.iter().any(|o| o.same(&p)) {
+                    out.push(p);
                 }
             }
         }
@@ -316,18 +356,41 @@ fn unfilled(value: &str, vocab: &Vocab) -> bool {
         .chars()
         .filter(|c| {
             !(c.is_whitespace()
-                || matches!(c, '_' | '＿' | '-' | '—' | '.' | '·' | '…' | '/' | '年' | '月' | '日'
-                    | '(' | ')' | '（' | '）' | '[' | ']' | '【' | '】' | '{' | '}' | '<' | '>' | '\u{3000}'))
+                || matches!(
+                    c,
+                    '_' | '＿'
+                        | '-'
+                        | '—'
+                        | '.'
+                        | '·'
+                        | '…'
+                        | '/'
+                        | '年'
+                        | '月'
+                        | '日'
+                        | '('
+                        | ')'
+                        | '（'
+                        | '）'
+                        | '['
+                        | ']'
+                        | '【'
+                        | '】'
+                        | '{'
+                        | '}'
+                        | '<'
+                        | '>'
+                        | '\u{3000}'
+                ))
         })
         .collect();
     if stripped.is_empty() {
         return true;
     }
-    let placeholder = (v.starts_with('[') && v.ends_with(']'))
+    (v.starts_with('[') && v.ends_with(']'))
         || (v.starts_with('【') && v.ends_with('】'))
         || (v.starts_with("{{") && v.ends_with("}}"))
-        || (v.starts_with("<<") && v.ends_with(">>"));
-    placeholder
+        || (v.starts_with("<<") && v.ends_with(">>"))
 }
 
 /// Split one line into its fields.
@@ -336,9 +399,7 @@ fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> 
     let text = &scan[line.clone()];
     let colons: Vec<usize> = text
         .char_indices()
-        .filter(|&(i, c)| {
-            is_colon(c) && !(c == ':' && digit_around(text, i))
-        })
+        .filter(|&(i, c)| is_colon(c) && !(c == ':' && digit_around(text, i)))
         .map(|(i, _)| i)
         .collect();
     let mut out = Vec::new();
@@ -349,8 +410,14 @@ fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> 
             if !vocab.field_re.is_match(s) {
                 continue;
             }
-            let rest = vocab.role_re.replace_all(&vocab.field_re.replace_all(s, ""), "").to_string();
-            if !rest.chars().all(|c| c.is_whitespace() || "()（）*_[]【】/、&和及或".contains(c)) {
+            let rest = vocab
+                .role_re
+                .replace_all(&vocab.field_re.replace_all(s, ""), "")
+                .to_string();
+            if !rest
+                .chars()
+                .all(|c| c.is_whitespace() || "()（）*_[]【】/、&和及或".contains(c))
+            {
                 continue;
             }
             let span = line.start + seg.start..line.start + seg.end;
@@ -358,7 +425,7 @@ fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> 
                 label: span.clone(),
                 value: span.end..span.end,
                 name: s.trim().to_string(),
-                roles: vocab.roles_in(s),
+                party: party_in(s, vocab),
                 filled: prev_content,
             });
         }
@@ -368,12 +435,17 @@ fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> 
     // underscore before their colon.
     let mut labels: Vec<(usize, usize)> = Vec::new(); // (label start, colon) in line offsets
     for (k, &colon) in colons.iter().enumerate() {
-        let floor = if k == 0 { 0 } else { colons[k - 1] + text[colons[k - 1]..].chars().next().unwrap().len_utf8() };
+        let floor = if k == 0 {
+            0
+        } else {
+            colons[k - 1] + text[colons[k - 1]..].chars().next().unwrap().len_utf8()
+        };
         let start = if k == 0 {
             0
         } else {
             let seg = &text[floor..colon];
-            match seg.rfind(|c: char| c.is_whitespace() || c == '_' || c == '＿' || c == '\u{3000}') {
+            match seg.rfind(|c: char| c.is_whitespace() || c == '_' || c == '＿' || c == '\u{3000}')
+            {
                 Some(p) => floor + p + seg[p..].chars().next().unwrap().len_utf8(),
                 None => floor,
             }
@@ -396,17 +468,32 @@ fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> 
         out.push(Field {
             label,
             value,
-            name: label_text.trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace()).to_string(),
-            roles: vocab.roles_in(label_text),
+            name: label_text
+                .trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace())
+                .to_string(),
+            party: party_in(label_text, vocab),
             filled: !unfilled(trimmed, vocab),
         });
     }
     out
 }
 
+fn party_in(label: &str, vocab: &Vocab) -> Option<Party> {
+    vocab
+        .role_re
+        .is_match(label)
+        .then(|| Party::named(label, vocab))
+}
+
 fn digit_around(text: &str, i: usize) -> bool {
-    let before = text[..i].chars().next_back().is_some_and(|c| c.is_ascii_digit());
-    let after = text[i + 1..].chars().next().is_some_and(|c| c.is_ascii_digit());
+    let before = text[..i]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_digit());
+    let after = text[i + 1..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit());
     before && after
 }
 
@@ -462,7 +549,7 @@ fn check_table(
     vocab: &Vocab,
     t: usize,
     findings: &mut Vec<(Span, String, String)>,
-    block_parties: &mut Vec<BTreeSet<String>>,
+    block_parties: &mut Vec<Party>,
 ) {
     let doc = ctx.doc;
     let table = &doc.tables[t];
@@ -477,54 +564,57 @@ fn check_table(
     if !any_lang {
         return;
     }
-    let header: Vec<&str> = table.rows[0].iter().map(|&i| cell_text(doc, &doc.clauses[i])).collect();
-    let first_col_fields = table.rows.iter().skip(1).filter(|r| {
-        r.first().is_some_and(|&i| vocab.field_re.is_match(cell_text(doc, &doc.clauses[i])))
-    }).count();
-    let header_fields = header.iter().skip(1).filter(|h| vocab.field_re.is_match(h)).count();
-
-    let name_of = |s: &str| -> BTreeSet<String> {
-        let r = vocab.roles_in(s);
-        if r.is_empty() { BTreeSet::from([normalise_role(s)]) } else { r }
-    };
-    if first_col_fields > 0 && first_col_fields * 2 >= table.rows.len().saturating_sub(1) {
-        // Columns are parties, rows are fields.
-        for h in header.iter().skip(1).filter(|h| !h.is_empty()) {
-            let r = vocab.roles_in(h);
-            if !r.is_empty() {
-                block_parties.push(r);
-            }
+    let text = |i: usize| cell_text(doc, &doc.clauses[i]);
+    let header: Vec<&str> = table.rows[0].iter().map(|&i| text(i)).collect();
+    let body = &table.rows[1..];
+    let first_col_fields = body
+        .iter()
+        .filter(|r| r.first().is_some_and(|&i| vocab.field_re.is_match(text(i))))
+        .count();
+    let header_fields = header
+        .iter()
+        .skip(1)
+        .filter(|h| vocab.field_re.is_match(h))
+        .count();
+    let label = |s: &str| s.trim_end_matches([':', '：']).trim().to_string();
+    let mut flag = |ci: usize, field: String, party: &Party| {
+        let c = &doc.clauses[ci];
+        if unfilled(doc.scan_of(&c.span), vocab) {
+            findings.push((c.span.clone(), field, party.name.clone()));
         }
-        for row in table.rows.iter().skip(1) {
+    };
+
+    if first_col_fields > 0 && first_col_fields * 2 >= body.len() {
+        // Columns are parties, rows are fields.
+        let parties: Vec<Party> = header.iter().map(|h| Party::named(h, vocab)).collect();
+        block_parties.extend(
+            parties
+                .iter()
+                .skip(1)
+                .filter(|p| vocab.role_re.is_match(&p.name))
+                .cloned(),
+        );
+        for row in body {
             let Some(&first) = row.first() else { continue };
-            let label = cell_text(doc, &doc.clauses[first]);
-            if !vocab.field_re.is_match(label) {
+            if !vocab.field_re.is_match(text(first)) {
                 continue;
             }
             for (col, &ci) in row.iter().enumerate().skip(1) {
-                let c = &doc.clauses[ci];
-                if unfilled(doc.scan_of(&c.span), vocab) {
-                    let party = header.get(col).copied().unwrap_or("");
-                    findings.push((c.span.clone(), label.trim_end_matches([':', '：']).to_string(), party_name(doc, &name_of(party))));
-                }
+                let party = parties.get(col).cloned().unwrap_or_default();
+                flag(ci, label(text(first)), &party);
             }
         }
     } else if header_fields > 0 {
         // Rows are parties, columns are fields.
-        for row in table.rows.iter().skip(1) {
-            let party = row.first().map_or("", |&i| cell_text(doc, &doc.clauses[i]));
-            let r = vocab.roles_in(party);
-            if !r.is_empty() {
-                block_parties.push(r);
+        for row in body {
+            let party = Party::named(row.first().map_or("", |&i| text(i)), vocab);
+            if vocab.role_re.is_match(&party.name) {
+                block_parties.push(party.clone());
             }
             for (col, &ci) in row.iter().enumerate().skip(1) {
                 let h = header.get(col).copied().unwrap_or("");
-                if !vocab.field_re.is_match(h) {
-                    continue;
-                }
-                let c = &doc.clauses[ci];
-                if unfilled(doc.scan_of(&c.span), vocab) {
-                    findings.push((c.span.clone(), h.trim_end_matches([':', '：']).to_string(), party_name(doc, &name_of(party))));
+                if vocab.field_re.is_match(h) {
+                    flag(ci, label(h), &party);
                 }
             }
         }
@@ -534,17 +624,22 @@ fn check_table(
             for (col, &ci) in row.iter().enumerate() {
                 let c = &doc.clauses[ci];
                 for f in parse_line(doc, c.span.clone(), vocab, false) {
-                    if !f.roles.is_empty() {
-                        block_parties.push(f.roles.clone());
+                    if let Some(p) = &f.party {
+                        block_parties.push(p.clone());
                     }
                     if !f.filled {
-                        let party = if f.roles.is_empty() {
-                            header.get(col).map(|h| name_of(h)).unwrap_or_default()
+                        let party = f.party.clone().unwrap_or_else(|| {
+                            header
+                                .get(col)
+                                .map(|h| Party::named(h, vocab))
+                                .unwrap_or_default()
+                        });
+                        let span = if f.value.is_empty() {
+                            f.label.clone()
                         } else {
-                            f.roles.clone()
+                            f.value.clone()
                         };
-                        let span = if f.value.is_empty() { f.label.clone() } else { f.value.clone() };
-                        findings.push((span, f.name.clone(), party_name(doc, &party)));
+                        findings.push((span, f.name.clone(), party.name));
                     }
                 }
             }

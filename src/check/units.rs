@@ -20,7 +20,11 @@ pub(crate) fn applies(ctx: &Context, rule: &Rule, idx: usize, clause: &Clause) -
         return false;
     }
     if let Some(kinds) = &rule.clause_kinds {
-        let name = if clause.intro { "intro" } else { clause.kind.name() };
+        let name = if clause.intro {
+            "intro"
+        } else {
+            clause.kind.name()
+        };
         if !kinds.iter().any(|k| k == name) {
             return false;
         }

@@ -39,7 +39,10 @@ pub fn fold_str(s: &str) -> String {
 /// Fold `text` in place into `out`, which must have the same length; only characters of
 /// equal UTF-8 width are replaced, so every byte offset keeps its meaning.
 pub fn fold_into(out: &mut String) {
-    if !out.chars().any(|c| (c as u32) >= 0x2E80 && table().contains_key(&c)) {
+    if !out
+        .chars()
+        .any(|c| (c as u32) >= 0x2E80 && table().contains_key(&c))
+    {
         return;
     }
     let folded: String = out.chars().map(fold_char).collect();

@@ -79,7 +79,10 @@ fn parse(yaml: &str, base: usize) -> Result<FrontMatter, DocumentError> {
     }
     let raw: Raw = serde_yaml::from_str(yaml).map_err(|e| {
         let at = e.location().map_or(0, |l| l.index()).min(yaml.len());
-        let at = (0..=at).rev().find(|&i| yaml.is_char_boundary(i)).unwrap_or(0);
+        let at = (0..=at)
+            .rev()
+            .find(|&i| yaml.is_char_boundary(i))
+            .unwrap_or(0);
         DocumentError {
             span: base + at..base + at,
             message: format!("invalid front matter: {e}"),

@@ -592,7 +592,9 @@ fn cell_span(text: &str, range: Range<usize>) -> Span {
         }
         return range.start..range.start;
     }
-    let lead = s.len() - s.trim_start_matches(|c: char| c == '|' || c.is_whitespace()).len();
+    let lead = s.len()
+        - s.trim_start_matches(|c: char| c == '|' || c.is_whitespace())
+            .len();
     range.start + lead..range.start + lead + trimmed.len()
 }
 

@@ -12,7 +12,9 @@ pub fn split(scan: &str, span: Span) -> Vec<Span> {
         let boundary = match c {
             '。' | '；' | ';' | '！' | '？' | '!' | '?' => true,
             '.' => match it.peek() {
-                Some((_, n)) => n.is_whitespace() && !s[..i].ends_with(|p: char| p.is_ascii_digit()),
+                Some((_, n)) => {
+                    n.is_whitespace() && !s[..i].ends_with(|p: char| p.is_ascii_digit())
+                }
                 None => true,
             },
             _ => false,
@@ -46,7 +48,10 @@ mod tests {
     fn splits_chinese_and_english() {
         let s = "甲方应支付。乙方应交付；双方确认. Then more.";
         let parts: Vec<&str> = split(s, 0..s.len()).into_iter().map(|r| &s[r]).collect();
-        assert_eq!(parts, ["甲方应支付。", "乙方应交付；", "双方确认.", "Then more."]);
+        assert_eq!(
+            parts,
+            ["甲方应支付。", "乙方应交付；", "双方确认.", "Then more."]
+        );
     }
 
     #[test]

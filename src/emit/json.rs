@@ -87,7 +87,8 @@ impl Emitter for Json<'_> {
     fn file(&mut self, source: &Source, diagnostics: &[Diagnostic]) -> io::Result<()> {
         for d in diagnostics {
             let rec = JsonDiagnostic::new(source, d);
-            self.out.write_all(if self.first { b"[\n  " } else { b",\n  " })?;
+            self.out
+                .write_all(if self.first { b"[\n  " } else { b",\n  " })?;
             self.first = false;
             serde_json::to_writer(&mut *self.out, &rec)?;
         }

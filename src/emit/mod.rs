@@ -37,7 +37,10 @@ pub trait Emitter {
 
 /// Line and column (1-based, columns in characters) of both ends of a span; the end is
 /// exclusive.
-pub(crate) fn positions(source: &Source, span: &std::ops::Range<usize>) -> (usize, usize, usize, usize) {
+pub(crate) fn positions(
+    source: &Source,
+    span: &std::ops::Range<usize>,
+) -> (usize, usize, usize, usize) {
     let (l, c) = source.line_col(span.start);
     let (el, ec) = source.line_col(span.end);
     (l, c, el, ec)
@@ -51,7 +54,10 @@ pub(crate) fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
     fn plural(n: usize, one: &str, many: &str) -> String {
         format!("{n} {}", if n == 1 { one } else { many })
     }
-    let mut parts = vec![plural(s.errors, "error", "errors"), plural(s.warnings, "warning", "warnings")];
+    let mut parts = vec![
+        plural(s.errors, "error", "errors"),
+        plural(s.warnings, "warning", "warnings"),
+    ];
     if s.infos > 0 {
         parts.push(plural(s.infos, "info", "infos"));
     }

@@ -29,7 +29,14 @@ pub struct PackError {
 impl fmt::Display for PackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (line, col) = line_col(&self.text, self.span.start);
-        write!(f, "{}:{}:{}: {}", self.path.display(), line, col, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            line,
+            col,
+            self.message
+        )
     }
 }
 
@@ -138,9 +145,9 @@ impl<'de> Deserialize<'de> for RawLang {
                 f.write_str("a language (zh, en) or a list of languages")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<RawLang, E> {
-                LangSet::parse(s)
-                    .map(RawLang)
-                    .ok_or_else(|| E::custom(format!("unknown language `{s}`, expected `zh` or `en`")))
+                LangSet::parse(s).map(RawLang).ok_or_else(|| {
+                    E::custom(format!("unknown language `{s}`, expected `zh` or `en`"))
+                })
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawLang, A::Error> {
                 let mut set = LangSet::EMPTY;
@@ -208,7 +215,9 @@ impl<'de> Deserialize<'de> for RawParties {
                 if s == "auto" {
                     Ok(RawParties(Parties::Auto))
                 } else {
-                    Err(E::custom(format!("unknown parties `{s}`, expected `auto` or a list")))
+                    Err(E::custom(format!(
+                        "unknown parties `{s}`, expected `auto` or a list"
+                    )))
                 }
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawParties, A::Error> {
@@ -389,7 +398,9 @@ fn token_end(text: &str, start: usize) -> usize {
     let cut = if line.starts_with('\'') || line.starts_with('"') {
         line.len()
     } else {
-        line.find(": ").or_else(|| line.strip_suffix(':').map(|l| l.len())).unwrap_or(line.len())
+        line.find(": ")
+            .or_else(|| line.strip_suffix(':').map(|l| l.len()))
+            .unwrap_or(line.len())
     };
     start + cut.max(line.chars().next().map_or(0, |c| c.len_utf8()))
 }
@@ -452,7 +463,11 @@ fn did_you_mean(message: &str) -> String {
         Some(b) => format!("{prefix}unknown {what} `{got}`, did you mean `{b}`?"),
         None => format!(
             "{prefix}unknown {what} `{got}`, expected one of {}",
-            expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
+            expected
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }
@@ -574,7 +589,11 @@ impl<'de> Visitor<'de> for RuleSeed<'_> {
             return Err(de::Error::custom(format!(
                 "a `{}` rule needs {}",
                 self.kind.as_str(),
-                missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and ")
+                missing
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
             )));
         }
         Ok(())
@@ -588,24 +607,35 @@ struct KeySeed {
 impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = String;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
-        let k = String::deserialize(d)?;
-        if COMMON_KEYS.contains(&k.as_str()) || kind_keys(self.kind).contains(&k.as_str()) {
-            return Ok(k);
+        // The check runs inside the visitor so that serde_yaml marks the error with the
+        // key's own position.
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = String;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: de::Error>(self, k: &str) -> Result<String, E> {
+        if COMMON_KEYS.contains(&k) || kind_keys(self.kind).contains(&k) {
+            return Ok(k.to_string());
         }
-        if all_rule_keys().contains(&k.as_str()) {
+        if all_rule_keys().contains(&k) {
             let owners: Vec<&str> = [Kind::Forbid, Kind::Require, Kind::Signature]
                 .into_iter()
-                .filter(|kd| kind_keys(*kd).contains(&k.as_str()))
+                .filter(|kd| kind_keys(*kd).contains(&k))
                 .map(Kind::as_str)
                 .collect();
-            return Err(de::Error::custom(format!(
+            return Err(E::custom(format!(
                 "key `{k}` does not belong to a `{}` rule (it is for {} rules)",
                 self.kind.as_str(),
                 owners.join(" and ")
             )));
         }
         // Unknown keys were already rejected by the typed pass.
-        Ok(k)
+        Ok(k.to_string())
     }
 }
 
@@ -617,22 +647,31 @@ struct IdSeed<'a> {
 impl<'de> DeserializeSeed<'de> for IdSeed<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        let id = String::deserialize(d)?;
-        if !id_re().is_match(&id) {
-            return Err(de::Error::custom(format!(
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for IdSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a rule id")
+    }
+    fn visit_str<E: de::Error>(self, id: &str) -> Result<(), E> {
+        if !id_re().is_match(id) {
+            return Err(E::custom(format!(
                 "rule id `{id}` does not follow the `category/name` convention (lowercase kebab-case, e.g. `blank/underscore`)"
             )));
         }
         if self
             .seen
             .iter()
-            .any(|(s, l)| *s == id && l.intersects(self.lang))
+            .any(|(s, l)| s == id && l.intersects(self.lang))
         {
-            return Err(de::Error::custom(format!(
+            return Err(E::custom(format!(
                 "duplicate rule id `{id}`: an id may be defined once per language across all loaded packs"
             )));
         }
-        self.seen.push((id, self.lang));
+        self.seen.push((id.to_string(), self.lang));
         Ok(())
     }
 }
@@ -651,18 +690,26 @@ mod tests {
 
     #[test]
     fn unknown_key_is_pointed_with_a_suggestion() {
-        let e = load("pack: t\nrules:\n  - id: a/b\n    kind: forbid\n    mesage: x\n    pattern: y\n")
-            .err()
-            .unwrap();
-        assert!(e.message.contains("unknown field `mesage`, did you mean `message`"), "{}", e.message);
+        let e =
+            load("pack: t\nrules:\n  - id: a/b\n    kind: forbid\n    mesage: x\n    pattern: y\n")
+                .err()
+                .unwrap();
+        assert!(
+            e.message
+                .contains("unknown field `mesage`, did you mean `message`"),
+            "{}",
+            e.message
+        );
         assert_eq!(at(&e), (5, 5));
     }
 
     #[test]
     fn broken_regex_points_inside_the_pattern() {
-        let e = load("pack: t\nrules:\n  - id: a/b\n    kind: forbid\n    message: m\n    pattern: 'ab(c'\n")
-            .err()
-            .unwrap();
+        let e = load(
+            "pack: t\nrules:\n  - id: a/b\n    kind: forbid\n    message: m\n    pattern: 'ab(c'\n",
+        )
+        .err()
+        .unwrap();
         assert!(e.message.contains("invalid regex"), "{}", e.message);
         assert!(e.message.contains("unclosed group"), "{}", e.message);
         assert_eq!(at(&e), (6, 17));
@@ -673,7 +720,11 @@ mod tests {
         let e = load("pack: t\nrules:\n  - id: a/b\n    kind: forbid\n    message: m\n    pattern: x\n    fields: [a]\n")
             .err()
             .unwrap();
-        assert!(e.message.contains("does not belong to a `forbid` rule"), "{}", e.message);
+        assert!(
+            e.message.contains("does not belong to a `forbid` rule"),
+            "{}",
+            e.message
+        );
         assert_eq!(at(&e), (7, 5));
     }
 
@@ -690,7 +741,11 @@ mod tests {
     fn duplicate_ids_in_one_language_are_rejected_but_not_across_languages() {
         let dup = "pack: t\nlang: zh\nrules:\n  - id: a/b\n    kind: forbid\n    message: m\n    pattern: x\n  - id: a/b\n    kind: forbid\n    message: m\n    pattern: y\n";
         let e = load(dup).err().unwrap();
-        assert!(e.message.contains("duplicate rule id `a/b`"), "{}", e.message);
+        assert!(
+            e.message.contains("duplicate rule id `a/b`"),
+            "{}",
+            e.message
+        );
         assert_eq!(at(&e), (8, 9));
         let ok = "pack: t\nrules:\n  - id: a/b\n    lang: zh\n    kind: forbid\n    message: m\n    pattern: x\n  - id: a/b\n    lang: en\n    kind: forbid\n    message: m\n    pattern: y\n";
         assert!(load(ok).is_ok());
@@ -698,8 +753,14 @@ mod tests {
 
     #[test]
     fn missing_message_and_bad_id_are_errors() {
-        let e = load("pack: t\nrules:\n  - id: a/b\n    kind: require\n    when: x\n").err().unwrap();
-        assert!(e.message.contains("needs `message` and `must`"), "{}", e.message);
+        let e = load("pack: t\nrules:\n  - id: a/b\n    kind: require\n    when: x\n")
+            .err()
+            .unwrap();
+        assert!(
+            e.message.contains("needs `message` and `must`"),
+            "{}",
+            e.message
+        );
         let e = load("pack: t\nrules:\n  - id: Blank_Underscore\n    kind: forbid\n    message: m\n    pattern: x\n")
             .err()
             .unwrap();

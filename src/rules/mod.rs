@@ -21,7 +21,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 
 /// The default order in which overlapping findings win: a seal line left empty is a
 /// signature finding, not also a blank.
-pub const DEFAULT_PRIORITY: &[&str] = &["signature", "percentage", "deadline", "precedence", "blank"];
+pub const DEFAULT_PRIORITY: &[&str] =
+    &["signature", "percentage", "deadline", "precedence", "blank"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -73,14 +73,27 @@ thread_local! {
     pub(crate) static LAST_PATTERN_ERROR: RefCell<Option<PatternError>> = const { RefCell::new(None) };
 }
 
+fn compile_error<E: de::Error>(e: PatternError) -> E {
+    let msg = format!("invalid regex: {}", e.message);
+    LAST_PATTERN_ERROR.with(|l| *l.borrow_mut() = Some(e));
+    E::custom(msg)
+}
+
 impl<'de> Deserialize<'de> for Pattern {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Pattern::new(&s).map_err(|e| {
-            let msg = format!("invalid regex: {}", e.message);
-            LAST_PATTERN_ERROR.with(|l| *l.borrow_mut() = Some(e));
-            de::Error::custom(msg)
-        })
+        // Compiling inside the visitor lets serde_yaml mark the error with the scalar's
+        // position.
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Pattern;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a regex")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Pattern, E> {
+                Pattern::new(s).map_err(compile_error)
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -106,11 +119,9 @@ impl<'de> Deserialize<'de> for Patterns {
                 f.write_str("a regex or a list of regexes")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Patterns, E> {
-                Pattern::new(s).map(|p| Patterns(vec![p])).map_err(|e| {
-                    let msg = format!("invalid regex: {}", e.message);
-                    LAST_PATTERN_ERROR.with(|l| *l.borrow_mut() = Some(e));
-                    E::custom(msg)
-                })
+                Pattern::new(s)
+                    .map(|p| Patterns(vec![p]))
+                    .map_err(compile_error)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Patterns, A::Error> {
                 let mut v = Vec::new();

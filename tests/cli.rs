@@ -1,0 +1,360 @@
+//! The command line: exit codes, formats, colour, stdin, rule packs.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn cmd() -> Command {
+    let mut c = Command::cargo_bin("clauselint").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    c
+}
+
+#[test]
+fn filled_draft_exits_zero_with_no_output() {
+    cmd()
+        .args(["check", "fixtures/zh/filled.md"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(predicate::str::contains("0 errors, 0 warnings in 1 file"));
+}
+
+#[test]
+fn findings_exit_one_and_summary_goes_to_stderr() {
+    cmd()
+        .args(["check", "fixtures/zh/template-unfilled.md"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error[blank/underscore]: 未填写的空白",
+        ))
+        .stderr(predicate::str::contains("27 errors, 0 warnings in 1 file"));
+}
+
+#[test]
+fn warnings_fail_only_with_fail_on_warning() {
+    cmd()
+        .args(["check", "fixtures/zh/defect-deadline-vague.md"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("warning[deadline/vague]"));
+    cmd()
+        .args([
+            "check",
+            "--fail-on",
+            "warning",
+            "fixtures/zh/defect-deadline-vague.md",
+        ])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn short_format_is_one_line_per_finding() {
+    let out = cmd()
+        .args([
+            "check",
+            "--format",
+            "short",
+            "fixtures/zh/defect-seal-blank.md",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let s = String::from_utf8(out).unwrap();
+    assert_eq!(s.lines().count(), 1);
+    assert!(s.starts_with("fixtures/zh/defect-seal-blank.md:91:"), "{s}");
+    assert!(s.contains(": error[signature/unfilled]: "), "{s}");
+}
+
+#[test]
+fn json_format_has_the_documented_fields() {
+    let out = cmd()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "fixtures/zh/template-unfilled.md",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 27);
+    let first = &arr[0];
+    for k in [
+        "path",
+        "rule",
+        "severity",
+        "message",
+        "help",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "byte_start",
+        "byte_end",
+        "labels",
+    ] {
+        assert!(first.get(k).is_some(), "missing {k}");
+    }
+    // `- 姓名/名称:______________________` : the blank starts after 9 characters.
+    assert_eq!(first["line"], 6);
+    assert_eq!(first["column"], 9);
+    assert_eq!(first["end_column"], 31);
+    let text = std::fs::read_to_string("fixtures/zh/template-unfilled.md").unwrap();
+    let (s, e) = (
+        first["byte_start"].as_u64().unwrap() as usize,
+        first["byte_end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[s..e], "______________________");
+}
+
+#[test]
+fn json_on_a_clean_file_is_an_empty_array() {
+    cmd()
+        .args(["check", "--format", "json", "fixtures/zh/filled.md"])
+        .assert()
+        .code(0)
+        .stdout("[]\n");
+}
+
+#[test]
+fn colour_follows_flag_and_no_color() {
+    let colored = cmd()
+        .args([
+            "check",
+            "--color",
+            "always",
+            "fixtures/zh/defect-seal-blank.md",
+        ])
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(colored.contains(&0x1b), "expected ANSI escapes");
+    let plain = cmd()
+        .env("NO_COLOR", "1")
+        .env("CLICOLOR_FORCE", "1")
+        .args(["check", "fixtures/zh/defect-seal-blank.md"])
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        !plain.contains(&0x1b),
+        "NO_COLOR must win with --color auto"
+    );
+    let forced = cmd()
+        .env("CLICOLOR_FORCE", "1")
+        .args(["check", "fixtures/zh/defect-seal-blank.md"])
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        forced.contains(&0x1b),
+        "CLICOLOR_FORCE forces colour when not a terminal"
+    );
+}
+
+#[test]
+fn stdin_with_a_filename() {
+    cmd()
+        .args([
+            "check",
+            "--format",
+            "short",
+            "--stdin-filename",
+            "draft.md",
+            "-",
+        ])
+        .write_stdin("甲方：____\n")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "draft.md:1:4: error[blank/underscore]",
+        ));
+}
+
+#[test]
+fn directories_are_walked_in_sorted_order() {
+    let out = cmd()
+        .args(["check", "--format", "short", "fixtures/"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let s = String::from_utf8(out).unwrap();
+    let paths: Vec<&str> = s.lines().map(|l| l.split(':').next().unwrap()).collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    assert!(paths.iter().any(|p| p.starts_with("fixtures/en/")));
+    assert!(paths.iter().any(|p| p.starts_with("fixtures/zh/")));
+}
+
+#[test]
+fn an_unreadable_path_is_reported_and_the_rest_still_checked() {
+    cmd()
+        .args([
+            "check",
+            "--format",
+            "short",
+            "no/such/file.md",
+            "fixtures/zh/defect-seal-blank.md",
+        ])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("defect-seal-blank.md:91:"))
+        .stderr(predicate::str::contains("no/such/file.md"));
+}
+
+#[test]
+fn invalid_utf8_is_a_file_error_not_a_silent_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("gbk.md");
+    std::fs::write(&p, [0xbc, 0xd7, 0xb7, 0xbd, 0x3a, 0x5f, 0x5f, 0x5f]).unwrap();
+    cmd()
+        .args(["check"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not valid UTF-8"));
+}
+
+#[test]
+fn office_formats_get_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("draft.docx");
+    std::fs::write(&p, b"PK\x03\x04").unwrap();
+    cmd()
+        .args(["check"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not supported yet"));
+}
+
+#[test]
+fn unknown_key_in_a_pack_points_at_its_yaml_line() {
+    cmd()
+        .args([
+            "check",
+            "--rules",
+            "tests/data/packs/unknown-key.yaml",
+            "fixtures/zh/filled.md",
+        ])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "unknown field `mesage`, did you mean `message`?",
+        ))
+        .stderr(predicate::str::contains(
+            "tests/data/packs/unknown-key.yaml:6:5",
+        ));
+}
+
+#[test]
+fn broken_regex_points_at_the_bad_part_of_the_pattern() {
+    cmd()
+        .args([
+            "check",
+            "--rules",
+            "tests/data/packs/broken-regex.yaml",
+            "fixtures/zh/filled.md",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid regex: unclosed group"))
+        .stderr(predicate::str::contains(
+            "tests/data/packs/broken-regex.yaml:7:17",
+        ));
+}
+
+#[test]
+fn key_of_another_kind_and_duplicate_ids_are_rejected() {
+    cmd()
+        .args([
+            "check",
+            "--rules",
+            "tests/data/packs/wrong-kind-key.yaml",
+            "fixtures/zh/filled.md",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "key `fields` does not belong to a `forbid` rule",
+        ))
+        .stderr(predicate::str::contains("wrong-kind-key.yaml:7:5"));
+    cmd()
+        .args([
+            "check",
+            "--rules",
+            "tests/data/packs/duplicate-id.yaml",
+            "fixtures/zh/filled.md",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "duplicate rule id `blank/underscore`",
+        ));
+}
+
+#[test]
+fn a_new_forbid_rule_is_yaml_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("d.md");
+    std::fs::write(&p, "付款方式：待定\n").unwrap();
+    cmd()
+        .args([
+            "check",
+            "--format",
+            "short",
+            "--no-default-rules",
+            "--rules",
+            "tests/data/packs/house.yaml",
+        ])
+        .arg(&p)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("warning[blank/tbd-zh]: 内容待定"));
+}
+
+#[test]
+fn rules_lists_every_loaded_rule() {
+    cmd()
+        .args(["rules"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("signature/unfilled"))
+        .stdout(predicate::str::contains("precedence/reversed"));
+    let out = cmd()
+        .args(["rules", "--format", "json", "--category", "deadline"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert!(v
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["id"].as_str().unwrap().starts_with("deadline/")));
+    assert_eq!(v.as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    cmd().args(["check", "--format", "xml"]).assert().code(2);
+    cmd().args(["frobnicate"]).assert().code(2);
+}
