@@ -646,3 +646,104 @@ fn check_table(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::RuleSet;
+    use crate::test_support::check_with;
+
+    /// (flagged text, message) of the signature findings with the default packs.
+    fn sig(text: &str) -> Vec<(String, String)> {
+        let rules = RuleSet::embedded();
+        let src = crate::source::Source::new("t.md", text);
+        let doc = crate::document::Document::parse(&src).unwrap();
+        crate::check::check(&doc, &rules)
+            .into_iter()
+            .filter(|d| d.rule == "signature/unfilled")
+            .map(|d| (src.text[d.span].to_string(), d.message))
+            .collect()
+    }
+
+    #[test]
+    fn each_empty_field_once_and_filled_ones_silent() {
+        let got = sig("正文。\n\n（以下无正文）\n\n甲方(盖章)：____\n\n法定代表人(签字)：张三\n\n日期：____年__月__日\n");
+        let texts: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        assert_eq!(texts, ["____", "____年__月__日"]);
+        assert_eq!(got[0].1, "甲方签署栏「甲方(盖章)」未填写");
+        assert_eq!(got[1].1, "甲方签署栏「日期」未填写");
+    }
+
+    #[test]
+    fn two_columns_on_one_line_are_two_parties() {
+        let got = sig("（本页无正文）\n\n出租方（签章）：李四            承租方（签字）：\n\n日期：2025年1月1日            日期：\n");
+        let msgs: Vec<&str> = got.iter().map(|g| g.1.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "承租方签署栏「承租方（签字）」未填写",
+                "承租方签署栏「日期」未填写"
+            ]
+        );
+    }
+
+    #[test]
+    fn colon_less_seal_labels_are_empty_fields() {
+        let got = sig("（以下无正文）\n\n用人单位（盖章）\n\n劳动者（签字）：王五\n");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "用人单位（盖章）");
+    }
+
+    #[test]
+    fn a_party_missing_from_the_block_is_one_finding_at_its_end() {
+        let got = sig("甲方：A公司\n\n乙方：B公司\n\n丙方：C公司\n\n正文。\n\n（以下无正文）\n\n甲方(盖章)：A公司\n\n乙方(盖章)：B公司\n");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "乙方(盖章)：B公司");
+        assert_eq!(got[0].1, "丙方没有签署栏");
+    }
+
+    #[test]
+    fn english_label_lines_under_party_headers() {
+        let got = sig("IN WITNESS WHEREOF, the parties have signed.\n\n**ACME CORP.**\n\nBy: /s/ Jane Doe\nName: Jane Doe\nTitle: ____\n\n**BETA LLC**\n\nBy: ________\nName: [Name]\n");
+        let msgs: Vec<&str> = got.iter().map(|g| g.1.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "unfilled signature field `Title` (ACME CORP.)",
+                "unfilled signature field `By` (BETA LLC)",
+                "unfilled signature field `Name` (BETA LLC)"
+            ]
+        );
+    }
+
+    #[test]
+    fn signature_tables_in_both_orientations() {
+        let cols = sig("IN WITNESS WHEREOF:\n\n| | Buyer | Seller |\n|---|---|---|\n| Signature | /s/ A | |\n| Date | 2025-01-01 | |\n");
+        assert_eq!(cols.len(), 2);
+        assert!(cols[0].1.contains("`Signature` (Seller)"), "{cols:?}");
+        let rows = sig("IN WITNESS WHEREOF:\n\n| Party | Signature | Date |\n|---|---|---|\n| Landlord | /s/ A | 2025-01-01 |\n| Tenant | | 2025-01-01 |\n");
+        assert_eq!(rows.len(), 1);
+        assert!(rows[0].1.contains("`Signature` (Tenant)"), "{rows:?}");
+    }
+
+    #[test]
+    fn a_block_without_marker_is_the_trailing_run_of_label_lines() {
+        let got = sig("# 委托协议\n\n委托方：甲公司\n\n受托方：乙公司\n\n第一条 双方同意委托事项，具体内容详见附件，本条款为完整条款，不存在任何空白。\n\n委托方（盖章）：甲公司\n\n受托方（盖章）：\n");
+        assert_eq!(got.len(), 1);
+        assert!(got[0].1.contains("受托方"), "{got:?}");
+    }
+
+    #[test]
+    fn no_block_no_signature_findings() {
+        assert!(
+            sig("甲方：A公司\n\n乙方：B公司\n\n本协议自双方签字(或盖章)之日起生效。\n").is_empty()
+        );
+    }
+
+    #[test]
+    fn an_empty_seal_line_is_not_also_a_blank() {
+        let rules = RuleSet::embedded();
+        let got = check_with(&rules, "（以下无正文）\n\n甲方(盖章)：____________\n");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "signature/unfilled");
+    }
+}
