@@ -12,7 +12,7 @@ use crate::document::Document;
 use crate::rules::{Kind, Rule, RuleSet};
 use crate::source::Span;
 
-pub use signature::signature_block_start;
+pub use signature::{signature_block_start, Vocab as SignatureVocab};
 
 /// Check one document against a rule set. No I/O; the result is sorted by position.
 pub fn check(doc: &Document, rules: &RuleSet) -> Vec<Diagnostic> {

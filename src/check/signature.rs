@@ -25,18 +25,25 @@ const DEFAULT_MARKERS: &[&str] = &[
     r"^\s*(签署页|签字页|签章页)\s*$",
 ];
 
-fn marker_regexes(rules: &RuleSet) -> Vec<Regex> {
-    let from_rules: Vec<Regex> = rules
-        .rules
-        .iter()
-        .filter(|r| r.kind == Kind::Signature)
-        .flat_map(|r| r.markers.iter().map(|p| p.regex.clone()))
-        .collect();
-    if from_rules.is_empty() {
+fn default_markers() -> &'static [Regex] {
+    static RE: std::sync::OnceLock<Vec<Regex>> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
         DEFAULT_MARKERS
             .iter()
             .map(|m| Regex::new(m).unwrap())
             .collect()
+    })
+}
+
+fn marker_regexes(rules: &RuleSet) -> Vec<&Regex> {
+    let from_rules: Vec<&Regex> = rules
+        .rules
+        .iter()
+        .filter(|r| r.kind == Kind::Signature)
+        .flat_map(|r| r.markers.iter().map(|p| &p.regex))
+        .collect();
+    if from_rules.is_empty() {
+        default_markers().iter().collect()
     } else {
         from_rules
     }
@@ -62,7 +69,7 @@ pub fn signature_block_start(doc: &Document, rules: &RuleSet) -> Option<usize> {
     if sig_rules.is_empty() {
         return None;
     }
-    let vocab: Vec<Vocab> = sig_rules.iter().map(|r| Vocab::new(r)).collect();
+    let vocab: Vec<&Vocab> = sig_rules.iter().map(|r| Vocab::of(r)).collect();
     let mut start = None;
     let mut has_field = false;
     for (i, c) in doc.clauses.iter().enumerate().rev() {
@@ -88,7 +95,8 @@ pub fn signature_block_start(doc: &Document, rules: &RuleSet) -> Option<usize> {
 }
 
 /// A rule's field and role vocabulary as regexes.
-struct Vocab {
+#[derive(Debug)]
+pub struct Vocab {
     field_re: Regex,
     role_re: Regex,
     /// A role label at the start of a line: `甲方(委托方)：`, `**Party A**`, `LANDLORD:`.
@@ -119,6 +127,12 @@ fn alternation(words: &[String]) -> String {
 }
 
 impl Vocab {
+    /// The rule's vocabulary, compiled on first use.
+    fn of(rule: &Rule) -> &Vocab {
+        rule.vocab
+            .get_or_init(|| std::sync::Arc::new(Vocab::new(rule)))
+    }
+
     fn new(rule: &Rule) -> Vocab {
         let mut roles = rule.roles.clone();
         if let Parties::List(p) = &rule.parties {
@@ -202,9 +216,9 @@ struct Field {
 pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
     let Some(start) = ctx.sig_start else { return };
-    let vocab = Vocab::new(rule);
+    let vocab = Vocab::of(rule);
 
-    let declared = declared_parties(ctx, rule, &vocab, start);
+    let declared = declared_parties(ctx, rule, vocab, start);
     let mut block_parties: Vec<Party> = Vec::new();
     let mut findings: Vec<(Span, String, String)> = Vec::new();
     // Two-column layouts: the parties of the last line that named one per field.
@@ -222,7 +236,7 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
         }
         let mut prev_content = false;
         for line in doc.clause_lines(c) {
-            let fields = parse_line(doc, line.clone(), &vocab, prev_content);
+            let fields = parse_line(doc, line.clone(), vocab, prev_content);
             let text = doc.scan_of(&line).trim();
             if fields.is_empty() {
                 let short = !text.is_empty() && text.chars().count() <= 40;
@@ -267,7 +281,7 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
     }
 
     for t in tables_in_block(doc, start) {
-        check_table(ctx, rule, &vocab, t, &mut findings, &mut block_parties);
+        check_table(ctx, rule, vocab, t, &mut findings, &mut block_parties);
     }
 
     for (span, field, party) in findings {

@@ -331,6 +331,7 @@ pub fn load_pack(path: &Path, text: &str, existing: &[Rule]) -> Result<LoadedPac
             roles: r.roles.unwrap_or_default(),
             markers: r.markers.unwrap_or_default(),
             message_missing: r.message_missing,
+            vocab: Default::default(),
             pack: name.clone(),
             pack_path: path.to_path_buf(),
         });

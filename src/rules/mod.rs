@@ -130,6 +130,9 @@ pub struct Rule {
     pub roles: Vec<String>,
     pub markers: Patterns,
     pub message_missing: Option<String>,
+    /// Regexes derived from `fields` and `roles`, built once per rule rather than per
+    /// document.
+    pub(crate) vocab: std::sync::OnceLock<std::sync::Arc<crate::check::SignatureVocab>>,
     /// The pack the rule came from.
     pub pack: String,
     pub pack_path: PathBuf,
