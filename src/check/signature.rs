@@ -241,12 +241,12 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
             if fields.is_empty() {
                 let short = !text.is_empty() && text.chars().count() <= 40;
                 if short && vocab.role_re.is_match(text) {
-                    current = Party::named(text, &vocab);
+                    current = Party::named(text, vocab);
                     columns = vec![current.clone()];
                     block_parties.push(current.clone());
                 } else if short && !prev_content {
                     // A bare party name heading its fields ("ACME CORP.").
-                    current = Party::named(text, &vocab);
+                    current = Party::named(text, vocab);
                     columns = vec![current.clone()];
                 }
                 prev_content = !text.is_empty();
