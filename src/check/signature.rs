@@ -210,6 +210,8 @@ struct Field {
     name: String,
     /// The party the label names, if it names one ("甲方(盖章)").
     party: Option<Party>,
+    /// The label is a party role and nothing else ("LANDLORD:", "甲方：").
+    role_only: bool,
     filled: bool,
 }
 
@@ -229,6 +231,13 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
         .get(start.saturating_sub(1))
         .map_or(0, |c| c.span.end);
 
+    // The block's label lines, each parsed into its fields.
+    struct Line {
+        text_span: Span,
+        fields: Vec<Field>,
+        first_in_clause: bool,
+    }
+    let mut lines: Vec<Line> = Vec::new();
     for (i, c) in doc.clauses.iter().enumerate().skip(start) {
         last_end = last_end.max(c.span.end);
         if c.kind == ClauseKind::Cell || !applies(ctx, rule, i, c) {
@@ -237,46 +246,63 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
         let mut prev_content = false;
         for line in doc.clause_lines(c) {
             let fields = parse_line(doc, line.clone(), vocab, prev_content);
-            let text = doc.scan_of(&line).trim();
-            if fields.is_empty() {
-                let short = !text.is_empty() && text.chars().count() <= 40;
-                if short && vocab.role_re.is_match(text) {
-                    current = Party::named(text, vocab);
-                    columns = vec![current.clone()];
-                    block_parties.push(current.clone());
-                } else if short && !prev_content {
-                    // A bare party name heading its fields ("ACME CORP.").
-                    current = Party::named(text, vocab);
-                    columns = vec![current.clone()];
-                }
-                prev_content = !text.is_empty();
+            lines.push(Line {
+                first_in_clause: !prev_content,
+                text_span: line.clone(),
+                fields,
+            });
+            prev_content = !doc.scan_of(&line).trim().is_empty();
+        }
+    }
+
+    for (n, line) in lines.iter().enumerate() {
+        let text = doc.scan_of(&line.text_span).trim();
+        let fields = &line.fields;
+        if fields.is_empty() {
+            let short = !text.is_empty() && text.chars().count() <= 40;
+            if short && vocab.role_re.is_match(text) {
+                current = Party::named(text, vocab);
+                columns = vec![current.clone()];
+                block_parties.push(current.clone());
+            } else if short && line.first_in_clause {
+                // A bare party name heading its fields ("ACME CORP.").
+                current = Party::named(text, vocab);
+                columns = vec![current.clone()];
+            }
+            continue;
+        }
+        let named: Vec<Party> = fields.iter().filter_map(|f| f.party.clone()).collect();
+        if !named.is_empty() {
+            block_parties.extend(named.iter().cloned());
+            if named.len() == fields.len() {
+                columns = named.clone();
+            }
+            current = named[0].clone();
+        }
+        // "LANDLORD:" / "甲方：" with nothing after it and field lines below is a party
+        // header, not an empty field.
+        let header = fields.iter().all(|f| f.role_only && f.value.is_empty())
+            && lines.get(n + 1).is_some_and(|next| {
+                !next.fields.is_empty() && next.fields.iter().all(|f| f.party.is_none())
+            });
+        if header {
+            continue;
+        }
+        for (k, f) in fields.iter().enumerate() {
+            if f.filled {
                 continue;
             }
-            let named: Vec<Party> = fields.iter().filter_map(|f| f.party.clone()).collect();
-            if !named.is_empty() {
-                block_parties.extend(named.iter().cloned());
-                if named.len() == fields.len() {
-                    columns = named.clone();
-                }
-                current = named[0].clone();
-            }
-            for (k, f) in fields.iter().enumerate() {
-                if f.filled {
-                    continue;
-                }
-                let party = match &f.party {
-                    Some(p) => p,
-                    None if fields.len() > 1 && columns.len() == fields.len() => &columns[k],
-                    None => &current,
-                };
-                let span = if f.value.is_empty() {
-                    f.label.clone()
-                } else {
-                    f.value.clone()
-                };
-                findings.push((span, f.name.clone(), party.name.clone()));
-            }
-            prev_content = true;
+            let party = match &f.party {
+                Some(p) => p,
+                None if fields.len() > 1 && columns.len() == fields.len() => &columns[k],
+                None => &current,
+            };
+            let span = if f.value.is_empty() {
+                f.label.clone()
+            } else {
+                f.value.clone()
+            };
+            findings.push((span, f.name.clone(), party.name.clone()));
         }
     }
 
@@ -407,6 +433,14 @@ fn unfilled(value: &str, vocab: &Vocab) -> bool {
         || (v.starts_with("<<") && v.ends_with(">>"))
 }
 
+/// A redaction mark (`[***]`) in a publicly filed contract: the value exists but is withheld.
+/// Markdown may read the asterisks as emphasis, so this looks at the original text.
+fn is_redaction(original: &str) -> bool {
+    let v = original.trim().trim_start_matches("/s/").trim();
+    let inner = v.strip_prefix('[').and_then(|v| v.strip_suffix(']'));
+    inner.is_some_and(|i| !i.trim().is_empty() && i.trim().chars().all(|c| c == '*' || c == '•'))
+}
+
 /// Split one line into its fields.
 fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> Vec<Field> {
     let scan = &doc.scan;
@@ -440,6 +474,7 @@ fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> 
                 value: span.end..span.end,
                 name: s.trim().to_string(),
                 party: party_in(s, vocab),
+                role_only: false,
                 filled: prev_content,
             });
         }
@@ -481,12 +516,13 @@ fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> 
             ..line.start + colon + text[colon..].chars().next().unwrap().len_utf8();
         out.push(Field {
             label,
-            value,
+            value: value.clone(),
             name: label_text
                 .trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace())
                 .to_string(),
             party: party_in(label_text, vocab),
-            filled: !unfilled(trimmed, vocab),
+            role_only: !vocab.field_re.is_match(label_text),
+            filled: !unfilled(trimmed, vocab) || is_redaction(&doc.text()[value.clone()]),
         });
     }
     out
@@ -581,24 +617,25 @@ fn check_table(
     let text = |i: usize| cell_text(doc, &doc.clauses[i]);
     let header: Vec<&str> = table.rows[0].iter().map(|&i| text(i)).collect();
     let body = &table.rows[1..];
+    // A field label is a short cell naming a field ("Signature", "日期"); a party cell such
+    // as "Acme Inc., by Jane Doe, CEO" mentions "by" but is no label.
+    let is_label = |s: &str| vocab.field_re.is_match(s) && s.chars().count() <= 24;
     let first_col_fields = body
         .iter()
-        .filter(|r| r.first().is_some_and(|&i| vocab.field_re.is_match(text(i))))
+        .filter(|r| r.first().is_some_and(|&i| is_label(text(i))))
         .count();
-    let header_fields = header
-        .iter()
-        .skip(1)
-        .filter(|h| vocab.field_re.is_match(h))
-        .count();
+    let header_fields = header.iter().skip(1).filter(|h| is_label(h)).count();
+    let first_ratio = first_col_fields as f64 / body.len().max(1) as f64;
+    let header_ratio = header_fields as f64 / header.len().saturating_sub(1).max(1) as f64;
     let label = |s: &str| s.trim_end_matches([':', '：']).trim().to_string();
     let mut flag = |ci: usize, field: String, party: &Party| {
         let c = &doc.clauses[ci];
-        if unfilled(doc.scan_of(&c.span), vocab) {
+        if unfilled(doc.scan_of(&c.span), vocab) && !is_redaction(&doc.text()[c.span.clone()]) {
             findings.push((c.span.clone(), field, party.name.clone()));
         }
     };
 
-    if first_col_fields > 0 && first_col_fields * 2 >= body.len() {
+    if first_col_fields > 0 && first_ratio >= 0.5 && first_ratio >= header_ratio {
         // Columns are parties, rows are fields.
         let parties: Vec<Party> = header.iter().map(|h| Party::named(h, vocab)).collect();
         block_parties.extend(
@@ -610,7 +647,7 @@ fn check_table(
         );
         for row in body {
             let Some(&first) = row.first() else { continue };
-            if !vocab.field_re.is_match(text(first)) {
+            if !is_label(text(first)) {
                 continue;
             }
             for (col, &ci) in row.iter().enumerate().skip(1) {
@@ -627,7 +664,7 @@ fn check_table(
             }
             for (col, &ci) in row.iter().enumerate().skip(1) {
                 let h = header.get(col).copied().unwrap_or("");
-                if vocab.field_re.is_match(h) {
+                if is_label(h) {
                     flag(ci, label(h), &party);
                 }
             }
