@@ -281,9 +281,15 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
         }
         // "LANDLORD:" / "甲方：" with nothing after it and field lines below is a party
         // header, not an empty field.
+        // Its value may also stand on the next line of the same paragraph
+        // ("LANDLORD:\nHarbor Point Properties, LLC").
         let header = fields.iter().all(|f| f.role_only && f.value.is_empty())
             && lines.get(n + 1).is_some_and(|next| {
-                !next.fields.is_empty() && next.fields.iter().all(|f| f.party.is_none())
+                let below_is_value = !next.first_in_clause
+                    && next.fields.is_empty()
+                    && !doc.scan_of(&next.text_span).trim().is_empty();
+                below_is_value
+                    || (!next.fields.is_empty() && next.fields.iter().all(|f| f.party.is_none()))
             });
         if header {
             continue;
@@ -500,7 +506,7 @@ fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> 
             }
         };
         let label = &text[start..colon];
-        if vocab.field_re.is_match(label) || vocab.role_label(label.trim_start()) {
+        if vocab.field_re.is_match(label) || vocab.role_re.is_match(label) {
             labels.push((start, colon));
         }
     }
