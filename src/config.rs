@@ -125,14 +125,27 @@ impl Known {
     }
 }
 
-/// Is a rule on, given select and ignore lists? The most specific matching selector wins
-/// (`select: [deadline]` with `ignore: [deadline/vague]` leaves deadline/vague off, and
-/// `ignore: [deadline]` with `select: [deadline/vague]` leaves only it on); at equal
-/// specificity `ignore` wins. A rule no select entry matches is off.
-pub fn is_enabled(select: &[Selector], ignore: &[Selector], id: &str) -> bool {
-    let s = select.iter().filter_map(|x| x.matches(id)).max();
-    let i = ignore.iter().filter_map(|x| x.matches(id)).max();
-    match (s, i) {
+/// Where a selector comes from. A later layer wins over an earlier one whatever the
+/// specificity, as a later `select`/`ignore` does in ruff: the config (0), the command line
+/// (1), the config's `per-file` entries for this draft (2, so that per-file ignores hold
+/// even with `--select`, like ruff's per-file-ignores).
+pub type Layer = u8;
+pub const LAYER_CONFIG: Layer = 0;
+pub const LAYER_CLI: Layer = 1;
+pub const LAYER_PER_FILE: Layer = 2;
+
+/// Is a rule on, given the effective select list and every ignore entry, each with its
+/// layer? The matching entry of the latest layer decides; within a layer the most specific
+/// entry wins (`select: [deadline]` with `ignore: [deadline/vague]` leaves deadline/vague
+/// off, `ignore: [deadline]` with `select: [deadline/vague]` leaves only it on), and at
+/// equal specificity `ignore` wins. A rule no select entry matches is off.
+pub fn is_enabled(select: &[(Selector, Layer)], ignore: &[(Selector, Layer)], id: &str) -> bool {
+    let best = |v: &[(Selector, Layer)]| {
+        v.iter()
+            .filter_map(|(x, l)| x.matches(id).map(|m| (*l, m)))
+            .max()
+    };
+    match (best(select), best(ignore)) {
         (None, _) => false,
         (Some(_), None) => true,
         (Some(s), Some(i)) => s > i,
@@ -708,8 +721,11 @@ pub enum Mode {
 #[derive(Debug, Clone)]
 pub struct FileSettings {
     pub rules: Arc<RuleSet>,
-    pub select: Vec<Selector>,
-    pub ignore: Vec<Selector>,
+    /// The effective select list (the latest of command line, per-file, config, `all`)
+    /// with the `--extend-select` entries.
+    pub select: Vec<(Selector, Layer)>,
+    /// Every ignore entry that applies.
+    pub ignore: Vec<(Selector, Layer)>,
     pub severity: Vec<(Selector, Severity)>,
     pub fail_on: FailOn,
     pub lang: Option<LangSet>,
@@ -985,24 +1001,33 @@ impl Resolver {
         let per_file: Vec<&PerFile> = config
             .map(|c| c.per_file_for(&abs).collect())
             .unwrap_or_default();
-        let mut select: Vec<Selector> = match &o.select {
-            Some(s) => s.iter().map(|x| Selector::parse(x)).collect(),
-            None => per_file
-                .iter()
-                .rev()
-                .find_map(|p| p.select.clone())
-                .or_else(|| config.and_then(|c| c.select.clone()))
-                .unwrap_or_else(|| vec![Selector::All]),
+        let parse = |v: &[String], l: Layer| -> Vec<(Selector, Layer)> {
+            v.iter().map(|x| (Selector::parse(x), l)).collect()
         };
-        select.extend(o.extend_select.iter().map(|x| Selector::parse(x)));
-        let mut ignore: Vec<Selector> = match &o.ignore {
-            Some(s) => s.iter().map(|x| Selector::parse(x)).collect(),
-            None => config.map(|c| c.ignore.clone()).unwrap_or_default(),
+        let tag = |v: &[Selector], l: Layer| -> Vec<(Selector, Layer)> {
+            v.iter().map(|x| (x.clone(), l)).collect()
         };
+        let mut select = match &o.select {
+            Some(s) => parse(s, LAYER_CLI),
+            None => match per_file.iter().rev().find_map(|p| p.select.as_ref()) {
+                Some(s) => tag(s, LAYER_PER_FILE),
+                None => match config.and_then(|c| c.select.as_ref()) {
+                    Some(s) => tag(s, LAYER_CONFIG),
+                    None => vec![(Selector::All, LAYER_CONFIG)],
+                },
+            },
+        };
+        select.extend(parse(&o.extend_select, LAYER_CLI));
+        let mut ignore = match &o.ignore {
+            Some(s) => parse(s, LAYER_CLI),
+            None => config
+                .map(|c| tag(&c.ignore, LAYER_CONFIG))
+                .unwrap_or_default(),
+        };
+        ignore.extend(parse(&o.extend_ignore, LAYER_CLI));
         for p in &per_file {
-            ignore.extend(p.ignore.iter().cloned());
+            ignore.extend(tag(&p.ignore, LAYER_PER_FILE));
         }
-        ignore.extend(o.extend_ignore.iter().map(|x| Selector::parse(x)));
         let mut severity = config.map(|c| c.severity.clone()).unwrap_or_default();
         for p in &per_file {
             severity.extend(p.severity.iter().cloned());
@@ -1084,7 +1109,27 @@ mod tests {
 
     #[test]
     fn selectors_by_specificity() {
-        let s = |v: &[&str]| v.iter().map(|x| Selector::parse(x)).collect::<Vec<_>>();
+        let s = |v: &[&str]| {
+            v.iter()
+                .map(|x| (Selector::parse(x), LAYER_CONFIG))
+                .collect::<Vec<_>>()
+        };
+        let cli = |v: &[&str]| {
+            v.iter()
+                .map(|x| (Selector::parse(x), LAYER_CLI))
+                .collect::<Vec<_>>()
+        };
+        // A later layer wins whatever the specificity.
+        assert!(is_enabled(
+            &cli(&["deadline"]),
+            &s(&["deadline"]),
+            "deadline/vague"
+        ));
+        assert!(!is_enabled(
+            &s(&["deadline/vague"]),
+            &cli(&["deadline"]),
+            "deadline/vague"
+        ));
         assert!(is_enabled(&s(&["all"]), &[], "blank/tbd"));
         assert!(!is_enabled(&s(&["deadline"]), &[], "blank/tbd"));
         assert!(!is_enabled(

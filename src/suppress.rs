@@ -259,7 +259,7 @@ impl Suppressions {
                     UNKNOWN,
                     Severity::Error,
                     sp.clone(),
-                    format!("{m} in a suppression"),
+                    format!("suppression: {m}"),
                     "`clauselint rules` lists the rule ids; an unknown id suppresses nothing",
                 )),
             }
