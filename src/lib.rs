@@ -337,9 +337,13 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
     let color = use_color(args.color, out_is_terminal);
     let metas =
         emit::RuleMeta::collect(run.rule_sets.iter().map(|r| &**r), &suppress::meta_rules());
+    // Only the first github output appends the job summary, so that it appears once.
+    let mut summary_taken = false;
     for (format, path) in &plan {
-        let step_summary: Option<Box<dyn Write>> = match format {
-            Format::Github => std::env::var_os("GITHUB_STEP_SUMMARY")
+        let wants_summary =
+            *format == Format::Github && !std::mem::replace(&mut summary_taken, true);
+        let step_summary: Option<Box<dyn Write>> = match wants_summary {
+            true => std::env::var_os("GITHUB_STEP_SUMMARY")
                 .filter(|p| !p.is_empty())
                 .and_then(|p| {
                     match std::fs::OpenOptions::new()
@@ -358,7 +362,7 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
                         }
                     }
                 }),
-            _ => None,
+            false => None,
         };
         let res = match path {
             None => emit_all(
