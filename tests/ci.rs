@@ -202,6 +202,17 @@ fn github_appends_a_job_summary_when_asked() {
         "appends, never truncates"
     );
     insta::assert_snapshot!(text);
+    // Two github outputs append one summary.
+    std::fs::write(&summary, "").unwrap();
+    repo()
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["check", "--format", "github", "--output-format"])
+        .arg(format!("github={}", dir.path().join("gh.txt").display()))
+        .args(SNAP_FILES)
+        .assert()
+        .code(1);
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert_eq!(text.matches("## clauselint").count(), 1);
 }
 
 // ---- GitLab
