@@ -17,11 +17,21 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once; boxing would only add noise
 pub enum Command {
     /// Check Markdown drafts (files or directories; `-` reads stdin)
     Check(CheckArgs),
     /// List the loaded rules
     Rules(RulesArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -32,6 +42,18 @@ pub enum Format {
     Short,
     /// a JSON array of findings
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers)
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request)
+    Github,
+    /// GitLab Code Quality report (a JSON array with stable fingerprints)
+    Gitlab,
+    /// JUnit XML: one testsuite per file, one testcase per finding
+    Junit,
+    /// one JSON object per line, with the fields of `json`
+    JsonLines,
+    /// a count per rule and per file
+    Summary,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -46,6 +68,8 @@ pub enum FailOn {
     Error,
     Warning,
     Info,
+    /// findings never make the exit code 1
+    Never,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -60,22 +84,23 @@ pub struct RuleArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
-    /// Files or directories to check (directories are walked for *.md and *.markdown)
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Files or directories to check (directories are walked for *.md and *.markdown);
+    /// default `.` unless --files-from is given
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     #[command(flatten)]
     pub rule_args: RuleArgs,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Full, help_heading = "Output")]
-    pub format: Format,
+    /// Output format on stdout [default: full]
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub format: Option<Format>,
     /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with `auto`)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
     pub color: ColorChoice,
-    /// Lowest severity that makes the exit code 1
-    #[arg(long, value_enum, default_value_t = FailOn::Error, help_heading = "Output")]
-    pub fail_on: FailOn,
+    /// Lowest severity that makes the exit code 1 [default: the config's `fail-on`, else error]
+    #[arg(long, value_enum, help_heading = "Exit status")]
+    pub fail_on: Option<FailOn>,
     /// The path to report for text read from stdin (`-`)
     #[arg(long, value_name = "NAME", help_heading = "Input")]
     pub stdin_filename: Option<PathBuf>,
@@ -83,6 +108,123 @@ pub struct CheckArgs {
     /// instead of detecting it
     #[arg(long, value_name = "LABEL", help_heading = "Input")]
     pub encoding: Option<String>,
+
+    // ---- issue 4: CI surface (config, selection, walking, suppressions, baseline, outputs)
+    /// Read the paths to check from FILE (`-`: stdin), one per line; an empty list checks
+    /// nothing (it never falls back to `.`)
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    pub files_from: Option<PathBuf>,
+    /// Do not respect .gitignore, .ignore and git exclude files when walking directories
+    #[arg(long, help_heading = "Input")]
+    pub no_ignore: bool,
+    /// Exclude these globs (.gitignore syntax, relative to the current folder), in addition
+    /// to the config's `exclude`
+    #[arg(
+        long,
+        value_name = "GLOB",
+        value_delimiter = ',',
+        help_heading = "Input"
+    )]
+    pub extend_exclude: Vec<String>,
+
+    /// Use this config file for every draft (no discovery)
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Config",
+        conflicts_with = "isolated"
+    )]
+    pub config: Option<PathBuf>,
+    /// Ignore all config files
+    #[arg(long, help_heading = "Config")]
+    pub isolated: bool,
+
+    /// Rules to check, by id or category (`deadline`); replaces the config's `select`
+    #[arg(
+        long,
+        value_name = "RULE",
+        value_delimiter = ',',
+        help_heading = "Selection"
+    )]
+    pub select: Option<Vec<String>>,
+    /// Rules not to check, by id or category; replaces the config's `ignore`
+    #[arg(
+        long,
+        value_name = "RULE",
+        value_delimiter = ',',
+        help_heading = "Selection"
+    )]
+    pub ignore: Option<Vec<String>>,
+    /// Rules to check in addition to the selection
+    #[arg(
+        long,
+        value_name = "RULE",
+        value_delimiter = ',',
+        help_heading = "Selection"
+    )]
+    pub extend_select: Vec<String>,
+    /// Rules not to check, in addition to the ignored ones
+    #[arg(
+        long,
+        value_name = "RULE",
+        value_delimiter = ',',
+        help_heading = "Selection"
+    )]
+    pub extend_ignore: Vec<String>,
+
+    /// Also write FORMAT to PATH (`-`: stdout); repeatable, e.g. `--output-format sarif=clauselint.sarif`
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output, help_heading = "Output")]
+    pub output_format: Vec<OutputTarget>,
+    /// Print a count per rule and per file instead of the findings (same as `--format summary`)
+    #[arg(long, help_heading = "Output", conflicts_with = "format")]
+    pub statistics: bool,
+    /// Print only findings: no summary line, no warnings about empty runs or stale baselines
+    #[arg(long, short, help_heading = "Output")]
+    pub quiet: bool,
+
+    /// Report only findings that are not recorded in this baseline file
+    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and exit 0 unless a file failed)
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Baseline",
+        conflicts_with = "baseline"
+    )]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Exit 0 even when there are findings (errors reading files or configs still exit 2)
+    #[arg(long, help_heading = "Exit status")]
+    pub exit_zero: bool,
+}
+
+/// One `--output-format FORMAT=PATH`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputTarget {
+    pub format: Format,
+    /// `None`: stdout.
+    pub path: Option<PathBuf>,
+}
+
+fn parse_output(s: &str) -> Result<OutputTarget, String> {
+    let (f, p) = match s.split_once('=') {
+        Some((f, p)) => (f, Some(p)),
+        None => (s, None),
+    };
+    let format = Format::from_str(f, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        format!("unknown format `{f}`, expected one of {}", names.join(", "))
+    })?;
+    let path = match p {
+        None | Some("-") => None,
+        Some("") => return Err("empty path after `=`".into()),
+        Some(p) => Some(PathBuf::from(p)),
+    };
+    Ok(OutputTarget { format, path })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

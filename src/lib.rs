@@ -6,13 +6,17 @@
 //! function, one module per rule kind) into [`diagnostic::Diagnostic`]s, and handed to an
 //! [`emit::Emitter`] (one module per format).
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod emit;
+pub mod pipeline;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod walk;
 
 #[cfg(test)]
@@ -29,7 +33,7 @@ use codespan_reporting::term::{self, Config};
 use cli::{CheckArgs, ColorChoice, Command, FailOn, Format, RuleArgs, RulesArgs, RulesFormat};
 use diagnostic::Diagnostic;
 use document::Document;
-use emit::{Emitter, Summary};
+use emit::Summary;
 use rules::{PackError, RuleSet, Severity};
 use source::Source;
 
@@ -51,6 +55,12 @@ pub fn run(cli: cli::Cli, io: Io) -> u8 {
     match cli.command {
         Command::Check(args) => run_check(args, io),
         Command::Rules(args) => run_rules(args, io),
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            let mut cmd = cli::Cli::command();
+            clap_complete::generate(args.shell, &mut cmd, "clauselint", io.out);
+            EXIT_CLEAN
+        }
     }
 }
 
@@ -160,6 +170,64 @@ fn color_writer<'a>(w: &'a mut dyn Write, color: bool) -> Box<dyn WriteColor + '
     }
 }
 
+/// Print pointed YAML errors (configs and packs) with their diagnostic code.
+fn report_yaml_errors(errors: &[(&str, PackError)], w: &mut dyn WriteColor) -> io::Result<()> {
+    for (code, e) in errors {
+        if e.text.is_empty() {
+            writeln!(w, "error: {}: {}", e.path.display(), e.message)?;
+            continue;
+        }
+        let file = SimpleFile::new(e.path.display().to_string(), e.text.as_str());
+        let d = CsDiagnostic::error()
+            .with_code(*code)
+            .with_message(&e.message)
+            .with_labels(vec![CsLabel::primary((), e.span.clone())]);
+        term::emit_to_write_style(w, &Config::default(), &file, &d).map_err(io::Error::other)?;
+    }
+    Ok(())
+}
+
+fn threshold(f: FailOn) -> Option<Severity> {
+    match f {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    }
+}
+
+/// Where each format goes: (format, None = stdout, Some = file).
+fn plan_outputs(args: &CheckArgs) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
+    let explicit = if args.statistics {
+        Some(Format::Summary)
+    } else {
+        args.format
+    };
+    let to_stdout: Vec<Format> = args
+        .output_format
+        .iter()
+        .filter(|o| o.path.is_none())
+        .map(|o| o.format)
+        .collect();
+    let stdout = match (explicit, to_stdout.as_slice()) {
+        (None, []) => Format::Full,
+        (Some(f), []) => f,
+        (None, [f]) => *f,
+        _ => return Err("only one format can go to stdout (give the others `=PATH`)".into()),
+    };
+    let mut plan = vec![(stdout, None)];
+    for o in args.output_format.iter().filter(|o| o.path.is_some()) {
+        if plan.iter().any(|(_, p)| p == &o.path) {
+            return Err(format!(
+                "--output-format: {} is named twice",
+                o.path.as_ref().unwrap().display()
+            ));
+        }
+        plan.push((o.format, o.path.clone()));
+    }
+    Ok(plan)
+}
+
 fn run_check(args: CheckArgs, io: Io) -> u8 {
     let Io {
         out,
@@ -167,130 +235,217 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
         stdin,
         out_is_terminal,
     } = io;
-    let color = use_color(args.color, out_is_terminal);
-    let rules = match load_rules(&args.rule_args) {
+    let usage = |err: &mut dyn Write, m: &str| {
+        let _ = writeln!(err, "error: {m}");
+        EXIT_ERROR
+    };
+    let plan = match plan_outputs(&args) {
+        Ok(p) => p,
+        Err(m) => return usage(err, &m),
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let baseline = match &args.baseline {
+        None => None,
+        Some(p) => {
+            let dir = config::absolute(&cwd, p)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            match baseline::Baseline::read(p, dir) {
+                Ok(b) => Some(b),
+                Err(m) => return usage(err, &m),
+            }
+        }
+    };
+
+    let run = match pipeline::run(&args, stdin, baseline.as_ref()) {
         Ok(r) => r,
-        Err(errors) => {
+        Err(pipeline::Fatal::Yaml(errors)) => {
             let mut w = color_writer(err, false);
-            let _ = report_pack_errors(&errors, &mut *w);
+            let _ = report_yaml_errors(&errors, &mut *w);
             return EXIT_ERROR;
         }
+        Err(pipeline::Fatal::Usage(m)) => return usage(err, &m),
+    };
+    for (p, e) in &run.errors {
+        let _ = writeln!(err, "error: {}: {e}", p.display());
+    }
+    for (p, e) in &run.notes {
+        let _ = writeln!(err, "note: {}: {e}", p.display());
+    }
+    let code_if_errors = if run.errors.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_ERROR
     };
 
-    let (inputs, walk_errors) = walk::collect(&args.paths);
-    let mut summary = Summary::default();
-    let mut worst: Option<Severity> = None;
-    let mut file_errors: Vec<(PathBuf, String)> = walk_errors;
-
-    let mut full_writer;
-    let mut emitter: Box<dyn Emitter + '_> = match args.format {
-        Format::Full => {
-            full_writer = color_writer(out, color);
-            Box::new(emit::Full::new(&mut *full_writer))
+    if let Some(path) = &args.write_baseline {
+        let dir = config::absolute(&cwd, path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let named = args.stdin_filename.is_some();
+        let mut entries = Vec::new();
+        for o in &run.outcomes {
+            let p = pipeline::baseline_path(&o.input, named, &dir, &cwd, &o.report.source.path);
+            for (d, k) in o.report.diagnostics.iter().zip(&o.keys) {
+                entries.push(baseline::Entry {
+                    path: p.clone(),
+                    rule: k.rule.clone(),
+                    clause: k.clause.clone(),
+                    index: k.index,
+                    message: d.message.clone(),
+                });
+            }
         }
-        Format::Short => Box::new(emit::Short::new(out)),
-        Format::Json => Box::new(emit::Json::new(out)),
-    };
-
-    let forced = match args
-        .encoding
-        .as_deref()
-        .map(|l| (l, source::encoding_by_label(l)))
-    {
-        None => None,
-        Some((_, Some(enc))) => Some(enc),
-        Some((label, None)) => {
+        let n = entries.len();
+        if let Err(e) = baseline::write(path, entries) {
+            return usage(
+                err,
+                &format!("cannot write baseline {}: {e}", path.display()),
+            );
+        }
+        if !args.quiet {
             let _ = writeln!(
                 err,
-                "error: unknown encoding `{label}` (try utf-8, utf-16le, utf-16be, gb18030, big5)"
+                "wrote {n} findings in {} files to the baseline {}",
+                run.outcomes.len(),
+                path.display()
             );
-            return EXIT_ERROR;
         }
+        return code_if_errors;
+    }
+
+    let mut summary = Summary {
+        files_checked: run.outcomes.len(),
+        file_errors: run.errors.len(),
+        ..Summary::default()
     };
-    let mut stdin_used = false;
-    for input in inputs {
-        let source = match &input {
-            walk::Input::Stdin => {
-                if stdin_used {
-                    continue;
-                }
-                stdin_used = true;
-                let mut buf = Vec::new();
-                let name = args
-                    .stdin_filename
-                    .clone()
-                    .unwrap_or_else(|| PathBuf::from("<stdin>"));
-                match stdin.read_to_end(&mut buf) {
-                    Ok(_) => Source::from_bytes_as(name, buf, forced),
-                    Err(e) => Err(source::ReadError::Io(e)),
-                }
-            }
-            walk::Input::File(p) => std::fs::read(p)
-                .map_err(source::ReadError::Io)
-                .and_then(|bytes| Source::from_bytes_as(p, bytes, forced)),
-        };
-        let path = input.path(args.stdin_filename.as_deref());
-        let source = match source {
-            Ok(s) => s,
-            Err(source::ReadError::Binary) => {
-                // Not a draft: a note, and the exit code is unchanged.
-                let _ = writeln!(err, "note: {}: binary file, skipped", path.display());
-                continue;
-            }
-            Err(e) => {
-                file_errors.push((path, e.to_string()));
-                continue;
-            }
-        };
-        let diags = match check_source(&source, &rules) {
-            Ok(d) => d,
-            Err(e) => {
-                file_errors.push((path, e));
-                continue;
-            }
-        };
-        summary.files_checked += 1;
-        if !diags.is_empty() {
+    let mut failing = false;
+    for o in &run.outcomes {
+        if !o.report.diagnostics.is_empty() {
             summary.files_with_findings += 1;
         }
-        for d in &diags {
+        let t = threshold(o.fail_on);
+        for d in &o.report.diagnostics {
             match d.severity {
                 Severity::Error => summary.errors += 1,
                 Severity::Warning => summary.warnings += 1,
                 Severity::Info => summary.infos += 1,
             }
-            worst = worst.max(Some(d.severity));
-        }
-        if let Err(e) = emitter.file(&source, &diags) {
-            let _ = writeln!(err, "error: cannot write output: {e}");
-            return EXIT_ERROR;
+            failing |= t.is_some_and(|t| d.severity >= t);
         }
     }
-    summary.file_errors = file_errors.len();
-    if let Err(e) = emitter.finish(&summary) {
-        let _ = writeln!(err, "error: cannot write output: {e}");
-        return EXIT_ERROR;
+
+    let color = use_color(args.color, out_is_terminal);
+    let metas =
+        emit::RuleMeta::collect(run.rule_sets.iter().map(|r| &**r), &suppress::meta_rules());
+    // Only the first github output appends the job summary, so that it appears once.
+    let mut summary_taken = false;
+    for (format, path) in &plan {
+        let wants_summary =
+            *format == Format::Github && !std::mem::replace(&mut summary_taken, true);
+        let step_summary: Option<Box<dyn Write>> = match wants_summary {
+            true => std::env::var_os("GITHUB_STEP_SUMMARY")
+                .filter(|p| !p.is_empty())
+                .and_then(|p| {
+                    match std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(&p)
+                    {
+                        Ok(f) => Some(Box::new(io::BufWriter::new(f)) as Box<dyn Write>),
+                        Err(e) => {
+                            let _ = writeln!(
+                                err,
+                                "warning: cannot append to GITHUB_STEP_SUMMARY {}: {e}",
+                                Path::new(&p).display()
+                            );
+                            None
+                        }
+                    }
+                }),
+            false => None,
+        };
+        let res = match path {
+            None => emit_all(
+                &mut *out,
+                *format,
+                color,
+                &metas,
+                step_summary,
+                &run,
+                &summary,
+            ),
+            Some(p) => std::fs::File::create(p).and_then(|f| {
+                let mut w = io::BufWriter::new(f);
+                emit_all(&mut w, *format, false, &metas, step_summary, &run, &summary)?;
+                w.flush()
+            }),
+        };
+        if let Err(e) = res {
+            let target = path
+                .as_ref()
+                .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+            return usage(err, &format!("cannot write output to {target}: {e}"));
+        }
     }
-    drop(emitter);
-    for (p, e) in &file_errors {
-        let _ = writeln!(err, "error: {}: {e}", p.display());
+
+    if !args.quiet {
+        if matches!(plan[0].0, Format::Full | Format::Short) {
+            let _ = emit::write_summary(err, &summary);
+        }
+        let baselined: usize = run.outcomes.iter().map(|o| o.baselined).sum();
+        if baselined > 0 {
+            let _ = writeln!(
+                err,
+                "{baselined} findings are in the baseline and not reported"
+            );
+        }
+        let stale: Vec<&baseline::Entry> = run.outcomes.iter().flat_map(|o| &o.stale).collect();
+        if !stale.is_empty() {
+            let _ = writeln!(
+                err,
+                "warning: {} baseline entries match no finding any more (fixed, or their clause changed); run --write-baseline again to prune them:",
+                stale.len()
+            );
+            for e in stale {
+                let _ = writeln!(err, "  {}: {} ({})", e.path, e.rule, e.message);
+            }
+        }
+        if run.outcomes.is_empty() && run.errors.is_empty() {
+            let _ = writeln!(
+                err,
+                "warning: no files were checked (every path was excluded or ignored, or the file list was empty)"
+            );
+        }
     }
-    if matches!(args.format, Format::Full | Format::Short) {
-        let _ = emit::write_summary(err, &summary);
-    }
-    if !file_errors.is_empty() {
-        return EXIT_ERROR;
-    }
-    let threshold = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-    };
-    if worst.is_some_and(|w| w >= threshold) {
+    if code_if_errors != EXIT_CLEAN {
+        code_if_errors
+    } else if failing && !args.exit_zero {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     }
+}
+
+fn emit_all(
+    out: &mut dyn Write,
+    format: Format,
+    color: bool,
+    metas: &[emit::RuleMeta],
+    step_summary: Option<Box<dyn Write + '_>>,
+    run: &pipeline::Run,
+    summary: &Summary,
+) -> io::Result<()> {
+    let mut e = emit::make(format, out, color, metas, step_summary);
+    for o in &run.outcomes {
+        e.report(&o.report)?;
+    }
+    for (p, m) in &run.errors {
+        e.file_error(&p.display().to_string(), m)?;
+    }
+    e.finish(summary)
 }
 
 fn run_rules(args: RulesArgs, io: Io) -> u8 {

@@ -16,15 +16,33 @@ pub use signature::{signature_block_start, Vocab as SignatureVocab};
 
 /// Check one document against a rule set. No I/O; the result is sorted by position.
 pub fn check(doc: &Document, rules: &RuleSet) -> Vec<Diagnostic> {
+    check_filtered(doc, rules, &|_| true, &mut |_| true)
+}
+
+/// [`check`] with only the rules `enabled` accepts run, and the raw findings `keep` rejects
+/// (suppressed ones) dropped, both *before* overlapping findings are resolved: a rule that
+/// is off or suppressed takes no part, so it cannot hide another rule's finding. The whole
+/// rule set still defines the document's structure (signature block markers) and the
+/// category priority, so turning a rule off does not move the signature block.
+pub fn check_filtered(
+    doc: &Document,
+    rules: &RuleSet,
+    enabled: &dyn Fn(&Rule) -> bool,
+    keep: &mut dyn FnMut(&Diagnostic) -> bool,
+) -> Vec<Diagnostic> {
     let ctx = Context::new(doc, rules);
     let mut found: Vec<(usize, Diagnostic)> = Vec::new();
     for (order, rule) in rules.rules.iter().enumerate() {
+        if !enabled(rule) {
+            continue;
+        }
         let mut out = Vec::new();
         match rule.kind {
             Kind::Forbid => forbid::run(&ctx, rule, &mut out),
             Kind::Require => require::run(&ctx, rule, &mut out),
             Kind::Signature => signature::run(&ctx, rule, &mut out),
         }
+        out.retain(|d| keep(d));
         found.extend(out.into_iter().map(|d| (order, d)));
     }
     resolve_overlaps(found, rules)

@@ -97,6 +97,9 @@ pub struct Document<'s> {
     pub masks: Vec<Span>,
     /// The language used for clauses with no letters of their own.
     pub default_lang: LangSet,
+    /// Raw HTML (blocks and inline), where HTML comments such as suppression comments live.
+    /// Sorted, not merged. Code blocks and inline code are not HTML.
+    pub html: Vec<Span>,
 }
 
 #[derive(Debug)]
@@ -118,8 +121,10 @@ impl<'s> Document<'s> {
             clauses,
             sections,
             tables,
+            mut html,
             ..
         } = b;
+        html.sort_by_key(|h| (h.start, h.end));
         let mut clauses = clauses;
         mask_urls_and_identifiers(text, &clauses, &mut masks);
 
@@ -171,7 +176,17 @@ impl<'s> Document<'s> {
             tables,
             masks,
             default_lang,
+            html,
         })
+    }
+
+    /// Set every clause's language, as front matter `lang:` does (a config's `lang` for a
+    /// draft whose front matter does not say).
+    pub fn set_lang(&mut self, lang: LangSet) {
+        self.default_lang = lang;
+        for c in &mut self.clauses {
+            c.lang = lang;
+        }
     }
 
     pub fn text(&self) -> &str {
@@ -366,6 +381,7 @@ struct Builder<'t> {
     /// Index of the last clause closed, to mark list introductions.
     last_closed: Option<usize>,
     table_stack: Vec<usize>,
+    html: Vec<Span>,
 }
 
 impl<'t> Builder<'t> {
@@ -383,6 +399,7 @@ impl<'t> Builder<'t> {
             section_stack: Vec::new(),
             last_closed: None,
             table_stack: Vec::new(),
+            html: Vec::new(),
         }
     }
 
@@ -494,12 +511,14 @@ impl<'t> Builder<'t> {
                 self.inline(range);
             }
             Event::InlineHtml(html) => {
+                self.html.push(range.clone());
                 if is_markup(&html) {
                     self.masks.push(range.clone());
                 }
                 self.inline(range);
             }
             Event::Html(_) => {
+                self.html.push(range.clone());
                 self.masks.push(range.clone());
                 if !self.open.is_empty() {
                     self.inline(range);

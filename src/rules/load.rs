@@ -344,7 +344,7 @@ pub fn load_pack(path: &Path, text: &str, existing: &[Rule]) -> Result<LoadedPac
     })
 }
 
-fn to_pack_error(path: &Path, text: &str, e: serde_yaml::Error) -> PackError {
+pub(crate) fn to_pack_error(path: &Path, text: &str, e: serde_yaml::Error) -> PackError {
     let loc = e.location();
     let mut start = loc
         .as_ref()

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-pub use load::{load_pack, PackError};
+pub(crate) use load::to_pack_error;
+pub use load::{load_pack, suggest, PackError};
 pub use pattern::{Pattern, Patterns};
 
 use crate::document::LangSet;

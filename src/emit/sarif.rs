@@ -1,0 +1,263 @@
+//! `--format sarif`: SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
+//!
+//! One run; `tool.driver.rules` lists every loaded rule (id, shortDescription, help,
+//! default level). Regions use `columnKind: utf16CodeUnits`, so a Chinese character is one
+//! column and a character outside the BMP two, as the SARIF consumers written in JavaScript
+//! and C# count them. Paths are relative URIs against `%SRCROOT%` (the folder clauselint
+//! ran in), or `file://` URIs for absolute paths.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+
+use super::{positions, slash_path, utf16_column, Emitter, FileReport, Summary};
+use crate::diagnostic::Diagnostic;
+use crate::rules::{RuleSet, Severity};
+use crate::source::Source;
+
+/// What SARIF says about a rule in `tool.driver.rules`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleMeta {
+    pub id: String,
+    pub short: String,
+    pub help: Option<String>,
+    pub description: Option<String>,
+    pub severity: Severity,
+}
+
+impl RuleMeta {
+    /// One entry per rule id over several rule sets (the zh definition of an id comes first
+    /// in the default packs and gives the short description), sorted by id.
+    pub fn collect<'a>(
+        sets: impl IntoIterator<Item = &'a RuleSet>,
+        extra: &[RuleMeta],
+    ) -> Vec<RuleMeta> {
+        let mut m: BTreeMap<String, RuleMeta> = BTreeMap::new();
+        for set in sets {
+            for r in &set.rules {
+                m.entry(r.id.clone()).or_insert_with(|| RuleMeta {
+                    id: r.id.clone(),
+                    short: r.message.clone(),
+                    help: r.help.clone(),
+                    description: r.description.clone(),
+                    severity: r.severity,
+                });
+            }
+        }
+        for e in extra {
+            m.entry(e.id.clone()).or_insert_with(|| e.clone());
+        }
+        m.into_values().collect()
+    }
+}
+
+pub(crate) fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// Percent-encode a relative path for a URI reference (RFC 3986): unreserved characters
+/// and `/` stay, everything else (spaces, Chinese characters, `%`, `#`, `?`) is encoded.
+pub(crate) fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn artifact_location(source: &Source) -> Value {
+    let p = slash_path(source);
+    if p.starts_with('/') {
+        json!({ "uri": format!("file://{}", uri_path(&p)) })
+    } else if p.len() > 2 && p.as_bytes()[1] == b':' {
+        // A Windows drive path.
+        json!({ "uri": format!("file:///{}", uri_path(&p)) })
+    } else {
+        json!({ "uri": uri_path(p.trim_start_matches("./")), "uriBaseId": "%SRCROOT%" })
+    }
+}
+
+fn region(source: &Source, span: &std::ops::Range<usize>) -> Value {
+    let (line, _, end_line, _) = positions(source, span);
+    json!({
+        "startLine": line,
+        "startColumn": utf16_column(source, span.start),
+        "endLine": end_line,
+        "endColumn": utf16_column(source, span.end),
+        "charOffset": source.text[..span.start].encode_utf16().count(),
+        "charLength": source.text[span.clone()].encode_utf16().count(),
+    })
+}
+
+pub struct Sarif<'w> {
+    out: &'w mut dyn Write,
+    rules: Vec<RuleMeta>,
+    index: BTreeMap<String, usize>,
+    results: Vec<Value>,
+    notifications: Vec<Value>,
+}
+
+impl<'w> Sarif<'w> {
+    pub fn new(out: &'w mut dyn Write, rules: Vec<RuleMeta>) -> Sarif<'w> {
+        let index = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        Sarif {
+            out,
+            rules,
+            index,
+            results: Vec::new(),
+            notifications: Vec::new(),
+        }
+    }
+
+    fn result(&self, source: &Source, d: &Diagnostic, fingerprint: Option<&str>) -> Value {
+        let mut text = d.message.clone();
+        if let Some(h) = &d.help {
+            text.push_str("\nhelp: ");
+            text.push_str(h);
+        }
+        let mut r = json!({
+            "ruleId": d.rule,
+            "level": level(d.severity),
+            "message": { "text": text },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(source),
+                    "region": region(source, &d.span),
+                }
+            }],
+        });
+        if let Some(&i) = self.index.get(&d.rule) {
+            r["ruleIndex"] = json!(i);
+        }
+        if !d.labels.is_empty() {
+            r["relatedLocations"] = Value::Array(
+                d.labels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        json!({
+                            "id": i,
+                            "message": { "text": l.message },
+                            "physicalLocation": {
+                                "artifactLocation": artifact_location(source),
+                                "region": region(source, &l.span),
+                            }
+                        })
+                    })
+                    .collect(),
+            );
+        }
+        if let Some(fp) = fingerprint {
+            r["partialFingerprints"] = json!({ "clauselint/v1": fp });
+        }
+        r
+    }
+}
+
+impl Emitter for Sarif<'_> {
+    fn file(&mut self, source: &Source, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        for d in diagnostics {
+            let r = self.result(source, d, None);
+            self.results.push(r);
+        }
+        Ok(())
+    }
+
+    fn report(&mut self, report: &FileReport) -> io::Result<()> {
+        for (i, d) in report.diagnostics.iter().enumerate() {
+            let r = self.result(
+                &report.source,
+                d,
+                report.fingerprints.get(i).map(String::as_str),
+            );
+            self.results.push(r);
+        }
+        Ok(())
+    }
+
+    fn file_error(&mut self, path: &str, message: &str) -> io::Result<()> {
+        self.notifications.push(json!({
+            "level": "error",
+            "message": { "text": format!("{path}: {message}") },
+        }));
+        Ok(())
+    }
+
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        let rules: Vec<Value> = self
+            .rules
+            .iter()
+            .map(|r| {
+                let mut v = json!({
+                    "id": r.id,
+                    "name": r.id,
+                    "shortDescription": { "text": r.short },
+                    "defaultConfiguration": { "level": level(r.severity) },
+                    "properties": { "tags": [r.id.split('/').next().unwrap_or(&r.id)] },
+                });
+                if let Some(d) = &r.description {
+                    v["fullDescription"] = json!({ "text": d });
+                }
+                v["help"] = json!({ "text": r.help.clone().unwrap_or_else(|| r.short.clone()) });
+                v
+            })
+            .collect();
+        let doc = json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {
+                    "driver": {
+                        "name": "clauselint",
+                        "version": env!("CARGO_PKG_VERSION"),
+                        "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                        "rules": rules,
+                    }
+                },
+                "invocations": [{
+                    "executionSuccessful": self.notifications.is_empty(),
+                    "toolExecutionNotifications": self.notifications,
+                }],
+                "columnKind": "utf16CodeUnits",
+                "results": self.results,
+            }]
+        });
+        serde_json::to_writer_pretty(&mut *self.out, &doc)?;
+        writeln!(self.out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_columns_count_bmp_chars_once_and_astral_chars_twice() {
+        // 𠀀 (U+20000) is outside the BMP: two UTF-16 units, one char, four bytes.
+        let s = Source::new("a.md", "甲𠀀乙___\n");
+        let start = "甲𠀀乙".len();
+        assert_eq!(utf16_column(&s, 0), 1);
+        assert_eq!(utf16_column(&s, start), 5);
+        assert_eq!(s.line_col(start), (1, 4));
+    }
+
+    #[test]
+    fn uri_paths_are_percent_encoded() {
+        assert_eq!(uri_path("合同/a b.md"), "%E5%90%88%E5%90%8C/a%20b.md");
+        assert_eq!(uri_path("x/50%.md"), "x/50%25.md");
+    }
+}
