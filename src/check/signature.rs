@@ -97,6 +97,8 @@ pub fn signature_block_start(doc: &Document, rules: &RuleSet) -> Option<usize> {
 /// A rule's field and role vocabulary as regexes.
 #[derive(Debug)]
 pub struct Vocab {
+    /// The name used for an unlabelled signature line.
+    first_field: String,
     field_re: Regex,
     role_re: Regex,
     /// A role label at the start of a line: `甲方(委托方)：`, `**Party A**`, `LANDLORD:`.
@@ -141,6 +143,7 @@ impl Vocab {
         let f = alternation(&rule.fields);
         let r = alternation(&roles);
         Vocab {
+            first_field: rule.fields.first().cloned().unwrap_or_default(),
             field_re: Regex::new(&format!("(?i){f}")).unwrap(),
             role_re: Regex::new(&format!("(?i){r}")).unwrap(),
             role_line_re: Regex::new(&format!(
@@ -281,13 +284,13 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
         }
         // "LANDLORD:" / "甲方：" with nothing after it and field lines below is a party
         // header, not an empty field.
-        // Its value may also stand on the next line of the same paragraph
-        // ("LANDLORD:\nHarbor Point Properties, LLC").
+        // Its value may also stand on the next line ("LANDLORD:\nHarbor Point Properties").
         let header = fields.iter().all(|f| f.role_only && f.value.is_empty())
             && lines.get(n + 1).is_some_and(|next| {
-                let below_is_value = !next.first_in_clause
-                    && next.fields.is_empty()
-                    && !doc.scan_of(&next.text_span).trim().is_empty();
+                // The party's name on the line below, in the same paragraph or the next one
+                // ("**COMPANY:**" / "LUMENFIELD ROBOTICS, INC.").
+                let below_is_value =
+                    next.fields.is_empty() && !doc.scan_of(&next.text_span).trim().is_empty();
                 below_is_value
                     || (!next.fields.is_empty() && next.fields.iter().all(|f| f.party.is_none()))
             });
@@ -457,6 +460,26 @@ fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> 
         .map(|(i, _)| i)
         .collect();
     let mut out = Vec::new();
+    // A line of underscores alone is an unlabelled signature line ("________" above
+    // "Name:"); a `___` line on its own in Markdown is a thematic break and never gets here.
+    let bare = text.trim();
+    if bare.chars().filter(|&c| c == '_' || c == '＿').count() >= 3
+        && bare
+            .chars()
+            .all(|c| c == '_' || c == '＿' || c == '\\' || c.is_whitespace())
+    {
+        let lead = text.len() - text.trim_start().len();
+        let span = line.start + lead..line.start + lead + bare.len();
+        out.push(Field {
+            label: span.clone(),
+            value: span,
+            name: vocab.first_field.clone(),
+            party: None,
+            role_only: false,
+            filled: false,
+        });
+        return out;
+    }
     if colons.is_empty() {
         // Colon-less labels: "甲方（盖章）" alone, or a caption under a signature line.
         for seg in segments(text) {
