@@ -643,10 +643,18 @@ pub fn find_numbers(text: &str) -> Vec<Num> {
             });
         }
     }
+    static FRACTION: OnceLock<Regex> = OnceLock::new();
+    let fraction =
+        FRACTION.get_or_init(|| Regex::new(r"(?i)^[ \t]*[-‑ ][ \t]*(?:half|quarters?)\b").unwrap());
     for m in english_re().find_iter(text) {
-        if let Some(v) = parse_english(m.as_str()) {
+        let mut span = m.range();
+        // "one and one-half": the repetition ate "and one", leaving "-half" outside.
+        if let Some(f) = fraction.find(&text[span.end..]) {
+            span.end += f.end();
+        }
+        if let Some(v) = parse_english(&text[span.clone()]) {
             out.push(Num {
-                span: m.range(),
+                span,
                 value: v,
                 form: Form::English,
             });
