@@ -105,6 +105,10 @@ pub(crate) fn sign_after_termination(ctx: &Context, rule: &Rule, out: &mut Vec<D
             continue;
         }
         let Some(full) = d.full() else { continue };
+        // An implausible year (a typo such as 2205) is its own finding, not the term.
+        if !(1949..=2100).contains(&full.0) {
+            continue;
+        }
         let (_, before) = crate::values::tail(scan, e.span.start, 48);
         let is_end =
             end_after_re().is_match(&scan[e.span.end..]) || end_before_re().is_match(before);
