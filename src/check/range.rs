@@ -217,3 +217,42 @@ fn report(
     d.labels.push(label);
     Some(d)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::{check_with, pack};
+
+    const CAP: &str = "  - id: deposit/over-cap\n    kind: range\n    message: '{ratio}'\n    value: 定金\n    of: 总价款\n    max: 20%\n";
+
+    #[test]
+    fn amount_over_a_share_of_the_base_is_reported() {
+        let rules = pack(CAP);
+        let d = check_with(&rules, "总价款为人民币100万元，定金为人民币200,001元。\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].1, "人民币200,001元");
+        assert!(check_with(&rules, "总价款为人民币100万元，定金为人民币20万元。\n").is_empty());
+        // Another currency is not comparable: silent.
+        assert!(check_with(&rules, "总价款为人民币100万元，定金为US$300,000。\n").is_empty());
+    }
+
+    #[test]
+    fn silent_without_a_base_in_the_clause() {
+        let rules = pack(CAP);
+        assert!(check_with(
+            &rules,
+            "买方应支付定金人民币30万元。\n\n总价款为人民币100万元。\n"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn absolute_limits_of_the_values_own_kind() {
+        let rules = pack("  - id: rate/cap\n    kind: range\n    message: '{value} > {limit}'\n    value: 违约金\n    entity: percent\n    max: 万分之五\n");
+        let d = check_with(
+            &rules,
+            "违约金按每日千分之一计算。违约金按每日万分之五计算。\n",
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].1, "千分之一");
+    }
+}

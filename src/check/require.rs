@@ -122,3 +122,46 @@ mod tests {
         assert!(check_with(&rules, "# 一\n\n无关条款。\n").is_empty());
     }
 }
+
+#[cfg(test)]
+mod entity_tests {
+    use crate::test_support::{check_with, pack};
+
+    /// The example of README.md, "Writing rules".
+    const RECTIFY: &str = "  - id: deadline/rectification\n    kind: require\n    in: sentence\n    message: m\n    when: '应在(?P<at>[^。；;]{0,30}?)整改'\n    entity: duration\n    min: 1日\n    unit: day\n";
+
+    #[test]
+    fn a_duration_within_limits_satisfies_the_rule() {
+        let rules = pack(RECTIFY);
+        assert!(check_with(&rules, "乙方应在接到通知后十(10)日内整改。\n").is_empty());
+        assert!(check_with(&rules, "乙方应在接到通知后5个工作日内整改。\n").is_empty());
+    }
+
+    #[test]
+    fn a_missing_or_too_short_duration_is_a_finding_with_a_label() {
+        let rules = pack(RECTIFY);
+        let d = check_with(&rules, "乙方应在接到通知后立即整改。\n");
+        assert_eq!(d.len(), 1);
+        // 12 hours is below one day, and not in days: the value is labelled.
+        let src = crate::source::Source::new("t.md", "乙方应在接到通知后12小时内整改。\n");
+        let doc = crate::document::Document::parse(&src).unwrap();
+        let diags = crate::check::check(&doc, &rules);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].labels.len(), 1);
+        assert_eq!(&src.text[diags[0].labels[0].span.clone()], "12小时");
+    }
+
+    #[test]
+    fn percent_entity_with_a_daily_unit() {
+        let rules = pack("  - id: rate/daily\n    kind: require\n    in: sentence\n    message: m\n    when: '每逾期一日'\n    entity: percent\n    unit: day\n    max: 万分之五\n");
+        assert!(check_with(&rules, "每逾期一日，按未付金额的万分之五支付违约金。\n").is_empty());
+        assert_eq!(
+            check_with(&rules, "每逾期一日，按未付金额的千分之五支付违约金。\n").len(),
+            1
+        );
+        assert_eq!(
+            check_with(&rules, "每逾期一日，按未付金额的一定比例支付违约金。\n").len(),
+            1
+        );
+    }
+}
