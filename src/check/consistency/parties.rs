@@ -116,6 +116,35 @@ fn clean(value: &str) -> &str {
     }
 }
 
+fn alias_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(?i)[ \t　]*[(（][^()（）]*(?:简称|以下|下称|称为|hereinafter|referred|“|”|")[^()（）]*[)）][ \t　]*$"#)
+            .unwrap()
+    })
+}
+
+fn cut_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    // Where a name ends and its description begins: 杭州明远有限公司，统一社会信用代码…;
+    // "Acme Inc., a Delaware corporation"; a second column after a wide gap.
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)[，；。;]|,[ \t]+(?:a|an|the)[ \t]|[ \t]{2,}|\t|　").unwrap()
+    })
+}
+
+/// The name itself, without field words, descriptions or an alias in brackets.
+fn name_part(value: &str) -> &str {
+    let mut v = clean(value);
+    if let Some(m) = cut_re().find(v) {
+        v = v[..m.start()].trim_end();
+    }
+    while let Some(m) = alias_re().find(v) {
+        v = v[..m.start()].trim_end();
+    }
+    clean(v.trim_matches(|c: char| c == '"' || c == '“' || c == '”' || c == '*'))
+}
+
 fn looks_filled(v: &str) -> bool {
     let t = v.trim();
     !(t.is_empty()
@@ -164,7 +193,20 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
 
     let mut top: Vec<Entry> = Vec::new();
     let mut bottom: Vec<Entry> = Vec::new();
-    let limit = sig.min(60);
+    // The party block: before the first heading that follows contract text (the title
+    // heading comes first), within the first 60 clauses.
+    let mut limit = sig.min(60);
+    let mut seen_text = false;
+    for (i, c) in doc.clauses.iter().enumerate().take(limit) {
+        if matches!(c.kind, ClauseKind::Heading(_)) {
+            if seen_text {
+                limit = i;
+                break;
+            }
+        } else {
+            seen_text = true;
+        }
+    }
     for (side, range) in [(0, 0..limit), (1, sig..doc.clauses.len())] {
         let mut current: Option<(BTreeSet<String>, String)> = None;
         for i in range {
@@ -202,12 +244,18 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
                 let keys = keys_of(label_text);
                 let mut push = |keys: BTreeSet<String>, field: Option<String>, role: String| {
                     let Some(v) = value_m else { return };
-                    let cleaned = clean(v.as_str());
-                    if !looks_filled(cleaned) || !plausible_name(cleaned) {
+                    let cleaned = name_part(v.as_str());
+                    if !looks_filled(cleaned)
+                        || !plausible_name(cleaned)
+                        || cleaned.contains([':', '：'])
+                    {
                         return;
                     }
-                    let start =
-                        line.start + v.start() + (v.as_str().len() - v.as_str().trim_start().len());
+                    // The name is a part of the value (after /s/ and spaces).
+                    let Some(offset) = v.as_str().find(cleaned) else {
+                        return;
+                    };
+                    let start = line.start + v.start() + offset;
                     let span = start..start + cleaned.len();
                     let list = if side == 0 { &mut top } else { &mut bottom };
                     list.push(Entry {
@@ -291,6 +339,25 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::normalise;
+
+    #[test]
+    fn names_lose_descriptions_and_aliases() {
+        use super::name_part;
+        assert_eq!(
+            name_part("杭州明远电子商务有限公司（以下简称“甲方”）"),
+            "杭州明远电子商务有限公司"
+        );
+        assert_eq!(
+            name_part("杭州明远电子商务有限公司，统一社会信用代码：91330"),
+            "杭州明远电子商务有限公司"
+        );
+        assert_eq!(name_part("Acme Inc., a Delaware corporation"), "Acme Inc.");
+        assert_eq!(
+            name_part("杭州明远（集团）有限公司（盖章）"),
+            "杭州明远（集团）有限公司"
+        );
+        assert_eq!(name_part("A公司    乙方（盖章）：B公司"), "A公司");
+    }
 
     #[test]
     fn normalising_folds_width_space_punctuation_and_case() {
