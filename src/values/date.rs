@@ -143,15 +143,15 @@ fn patterns() -> &'static Patterns {
             )
             .unwrap(),
             en_mdy: Regex::new(&format!(
-                r"(?i)\b(?P<mn>{MONTHS})\.?[ \t]+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?,?[ \t]+(?P<y>[0-9]{{4}})\b"
+                r"(?i)(?-u:\b)(?P<mn>{MONTHS})\.?[ \t]+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?,?[ \t]+(?P<y>[0-9]{{4}})(?-u:\b)"
             ))
             .unwrap(),
             en_dmy: Regex::new(&format!(
-                r"(?i)\b(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?[ \t]+(?:day[ \t]+of[ \t]+)?(?P<mn>{MONTHS})\.?,?[ \t]+(?P<y>[0-9]{{4}})\b"
+                r"(?i)(?-u:\b)(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?[ \t]+(?:day[ \t]+of[ \t]+)?(?P<mn>{MONTHS})\.?,?[ \t]+(?P<y>[0-9]{{4}})(?-u:\b)"
             ))
             .unwrap(),
             en_my: Regex::new(
-                r"\b(?P<mn>January|February|March|April|May|June|July|August|September|October|November|December|JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER),?[ \t]+(?P<y>[0-9]{4})\b",
+                r"(?-u:\b)(?P<mn>January|February|March|April|May|June|July|August|September|October|November|December|JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER),?[ \t]+(?P<y>[0-9]{4})(?-u:\b)",
             )
             .unwrap(),
         }

@@ -94,7 +94,7 @@ fn en_unit_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^[ \t]*(?:\([ \t]*(?P<fig>[0-9][0-9,.]*)[ \t]*\))?[ \t]*(?:(?P<kind>business|working|banking|calendar|consecutive)[ \t]+)?(?P<u>days?|weeks?|months?|years?|hours?|minutes?)\b",
+            r"(?i)^[ \t]*(?:\([ \t]*(?P<fig>[0-9][0-9,.]*)[ \t]*\))?[ \t]*(?:(?P<kind>business|working|banking|calendar|consecutive)[ \t]+)?(?P<u>days?|weeks?|months?|years?|hours?|minutes?)(?-u:\b)",
         )
         .unwrap()
     })
@@ -102,7 +102,7 @@ fn en_unit_re() -> &'static Regex {
 
 /// A duration starting at the number `n` of `text`: (end offset, duration).
 pub(crate) fn at_number(text: &str, n: &Num) -> Option<(usize, Duration)> {
-    let rest = &text[n.span.end..];
+    let rest = super::head(text, n.span.end, 64);
     if let Some(c) = cn_unit_re().captures(rest) {
         let unit_s = c.name("u").unwrap().as_str();
         let amount = match c.name("fig") {

@@ -110,6 +110,17 @@ pub(crate) fn tail(text: &str, at: usize, max: usize) -> (usize, &str) {
     (s, &text[s..at])
 }
 
+/// At most `max` bytes of `text` from `at`, on a char boundary. Anchored look-ups after a
+/// number use it: a regex that must match at the start should not be handed (and, in the
+/// backtracking engine, allocate for) the whole rest of a long clause.
+pub(crate) fn head(text: &str, at: usize, max: usize) -> &str {
+    let mut e = (at + max).min(text.len());
+    while !text.is_char_boundary(e) {
+        e -= 1;
+    }
+    &text[at..e]
+}
+
 /// Recognise every value in `text`. Spans are offsets into `text`.
 pub fn extract(text: &str) -> Values {
     let numbers = number::find_numbers(text);

@@ -76,7 +76,7 @@ fn suffix_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"^[ \t　]*(?P<cur>元|圆|块钱|美元|美金|港元|港币|欧元|英镑|日元|新台币|(?i:U\.S\.[ \t]*dollars?|US[ \t]+dollars?|dollars?|yuan|renminbi)\b|(?:USD|RMB|CNY|EUR|GBP|HKD|JPY)\b)",
+            r"^[ \t　]*(?P<cur>元|圆|块钱|美元|美金|港元|港币|欧元|英镑|日元|新台币|(?i:U\.S\.[ \t]*dollars?|US[ \t]+dollars?|dollars?|yuan|renminbi)(?-u:\b)|(?:USD|RMB|CNY|EUR|GBP|HKD|JPY)(?-u:\b))",
         )
         .unwrap()
     })
@@ -101,7 +101,7 @@ fn currency_of(s: &str) -> Currency {
 pub(crate) fn at_number(text: &str, n: &Num) -> Option<(usize, usize, Money)> {
     let (base, before) = super::tail(text, n.span.start, 40);
     let prefix = prefix_re().captures(before);
-    let rest = &text[n.span.end..];
+    let rest = super::head(text, n.span.end, 48);
     let suffix = suffix_re().captures(rest);
     if prefix.is_none() && suffix.is_none() {
         return None;

@@ -587,7 +587,7 @@ fn english_re() -> &'static Regex {
     RE.get_or_init(|| {
         let w = EN_WORDS;
         Regex::new(&format!(
-            r"(?i)\b(?:(?:{w})(?:(?:[ \t]+|[ \t]*[-‑][ \t]*|[ \t]+and[ \t]+)(?:{w}))*(?:[ \t]+and[ \t]+(?:one|a)[ \t]*[-‑ ][ \t]*(?:half|quarter)|[ \t]+and[ \t]+three[ \t]*[-‑ ][ \t]*quarters)?|(?:one|a)[-‑ ](?:half|quarter))\b"
+            r"(?i)(?-u:\b)(?:(?:{w})(?:(?:[ \t]+|[ \t]*[-‑][ \t]*|[ \t]+and[ \t]+)(?:{w}))*(?:[ \t]+and[ \t]+(?:one|a)[ \t]*[-‑ ][ \t]*(?:half|quarter)|[ \t]+and[ \t]+three[ \t]*[-‑ ][ \t]*quarters)?|(?:one|a)[-‑ ](?:half|quarter))(?-u:\b)"
         ))
         .unwrap()
     })
@@ -644,12 +644,12 @@ pub fn find_numbers(text: &str) -> Vec<Num> {
         }
     }
     static FRACTION: OnceLock<Regex> = OnceLock::new();
-    let fraction =
-        FRACTION.get_or_init(|| Regex::new(r"(?i)^[ \t]*[-‑ ][ \t]*(?:half|quarters?)\b").unwrap());
+    let fraction = FRACTION
+        .get_or_init(|| Regex::new(r"(?i)^[ \t]*[-‑ ][ \t]*(?:half|quarters?)(?-u:\b)").unwrap());
     for m in english_re().find_iter(text) {
         let mut span = m.range();
         // "one and one-half": the repetition ate "and one", leaving "-half" outside.
-        if let Some(f) = fraction.find(&text[span.end..]) {
+        if let Some(f) = fraction.find(super::head(text, span.end, 24)) {
             span.end += f.end();
         }
         if let Some(v) = parse_english(&text[span.clone()]) {

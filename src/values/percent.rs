@@ -54,7 +54,7 @@ fn after_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^[ \t　]*(?:(?P<sym>[%％‰‱])|(?P<word>percent|per[ \t]?cent|per[ \t]+centum)\b)",
+            r"(?i)^[ \t　]*(?:(?P<sym>[%％‰‱])|(?P<word>percent|per[ \t]?cent|per[ \t]+centum)(?-u:\b))",
         )
         .unwrap()
     })
@@ -72,7 +72,7 @@ pub(crate) fn at_number(text: &str, n: &Num) -> Option<(usize, usize, Dec)> {
         let start = base + c.get(0).unwrap().start();
         return Some((start, n.span.end, n.value.shift_down(shift)));
     }
-    let rest = &text[n.span.end..];
+    let rest = super::head(text, n.span.end, 48);
     if let Some(c) = after_re().captures(rest) {
         let end = n.span.end + c.get(0).unwrap().end();
         let value = match c.name("sym").map(|s| s.as_str()) {
@@ -99,7 +99,7 @@ fn period_after_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)(?P<day>/[ \t]*(?:日|天|day)|每(?:日|天)|per[ \t]+(?:day|diem)|(?:for[ \t]+)?(?:each|every|a)[ \t]+(?:calendar[ \t]+|business[ \t]+)?day\b|daily)|(?P<month>/[ \t]*(?:月|month)|每月|per[ \t]+month|(?:for[ \t]+)?(?:each|every|a)[ \t]+month\b|monthly)|(?P<year>/[ \t]*(?:年|year)|每年|per[ \t]+(?:annum|year)|(?:for[ \t]+)?(?:each|every|a)[ \t]+year\b|annually)",
+            r"(?i)(?P<day>/[ \t]*(?:日|天|day)|每(?:日|天)|per[ \t]+(?:day|diem)|(?:for[ \t]+)?(?:each|every|a)[ \t]+(?:calendar[ \t]+|business[ \t]+)?day(?-u:\b)|daily)|(?P<month>/[ \t]*(?:月|month)|每月|per[ \t]+month|(?:for[ \t]+)?(?:each|every|a)[ \t]+month(?-u:\b)|monthly)|(?P<year>/[ \t]*(?:年|year)|每年|per[ \t]+(?:annum|year)|(?:for[ \t]+)?(?:each|every|a)[ \t]+year(?-u:\b)|annually)",
         )
         .unwrap()
     })
