@@ -79,6 +79,10 @@ pub struct CheckArgs {
     /// The path to report for text read from stdin (`-`)
     #[arg(long, value_name = "NAME", help_heading = "Input")]
     pub stdin_filename: Option<PathBuf>,
+    /// Decode every draft as this encoding (utf-8, utf-16le, utf-16be, gb18030, big5, …)
+    /// instead of detecting it
+    #[arg(long, value_name = "LABEL", help_heading = "Input")]
+    pub encoding: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

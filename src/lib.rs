@@ -193,6 +193,21 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
         Format::Json => Box::new(emit::Json::new(out)),
     };
 
+    let forced = match args
+        .encoding
+        .as_deref()
+        .map(|l| (l, source::encoding_by_label(l)))
+    {
+        None => None,
+        Some((_, Some(enc))) => Some(enc),
+        Some((label, None)) => {
+            let _ = writeln!(
+                err,
+                "error: unknown encoding `{label}` (try utf-8, utf-16le, utf-16be, gb18030, big5)"
+            );
+            return EXIT_ERROR;
+        }
+    };
     let mut stdin_used = false;
     for input in inputs {
         let source = match &input {
@@ -207,17 +222,24 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
                     .clone()
                     .unwrap_or_else(|| PathBuf::from("<stdin>"));
                 match stdin.read_to_end(&mut buf) {
-                    Ok(_) => Source::from_bytes(name, buf).map_err(|e| e.to_string()),
-                    Err(e) => Err(e.to_string()),
+                    Ok(_) => Source::from_bytes_as(name, buf, forced),
+                    Err(e) => Err(source::ReadError::Io(e)),
                 }
             }
-            walk::Input::File(p) => Source::read(p).map_err(|e| e.to_string()),
+            walk::Input::File(p) => std::fs::read(p)
+                .map_err(source::ReadError::Io)
+                .and_then(|bytes| Source::from_bytes_as(p, bytes, forced)),
         };
         let path = input.path(args.stdin_filename.as_deref());
         let source = match source {
             Ok(s) => s,
+            Err(source::ReadError::Binary) => {
+                // Not a draft: a note, and the exit code is unchanged.
+                let _ = writeln!(err, "note: {}: binary file, skipped", path.display());
+                continue;
+            }
             Err(e) => {
-                file_errors.push((path, e));
+                file_errors.push((path, e.to_string()));
                 continue;
             }
         };

@@ -16,6 +16,8 @@ pub struct Source {
     pub path: PathBuf,
     /// The decoded text; byte offsets in diagnostics index into it.
     pub text: String,
+    /// The encoding the bytes were decoded from (`UTF-8`, `UTF-16LE`, `GB18030`, `Big5`, …).
+    pub encoding: &'static str,
     lines: LineIndex,
 }
 
@@ -23,23 +25,87 @@ pub struct Source {
 #[derive(Debug)]
 pub enum ReadError {
     Io(std::io::Error),
-    NotUtf8 { valid_up_to: usize },
+    /// NUL bytes without a UTF-16 byte order mark: not a text file. Callers skip it with a note.
+    Binary,
+    /// Not valid in the encoding that was detected or asked for.
+    Undecodable {
+        encoding: &'static str,
+    },
 }
 
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::Io(e) => write!(f, "{e}"),
-            ReadError::NotUtf8 { valid_up_to } => write!(
+            ReadError::Binary => write!(f, "binary file (NUL bytes and no UTF-16 byte order mark), skipped"),
+            ReadError::Undecodable { encoding } => write!(
                 f,
-                "file is not valid UTF-8 (first invalid byte at offset {valid_up_to}); other encodings are not supported yet"
+                "cannot decode the file as {encoding}; name its encoding with --encoding (utf-8, utf-16le, utf-16be, gb18030, big5)"
             ),
         }
     }
 }
 
+/// Decode a file's bytes. The order of detection: a byte order mark (UTF-8, UTF-16LE/BE),
+/// then valid UTF-8, then binary (NUL bytes), then a legacy encoding guessed by chardetng
+/// (GB18030 for Simplified drafts, Big5 for Traditional ones, …). `forced` skips the guess.
+pub fn decode(
+    bytes: &[u8],
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Result<(String, &'static str), ReadError> {
+    use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        if forced.is_none() || forced == Some(enc) {
+            return decode_with(enc, &bytes[bom_len..]);
+        }
+    }
+    if let Some(enc) = forced {
+        let body = if enc == UTF_8 {
+            bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+        } else {
+            bytes
+        };
+        return decode_with(enc, body);
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok((s.to_string(), UTF_8.name()));
+    }
+    if bytes.contains(&0) {
+        // UTF-16 without a BOM is rare in drafts; treat NUL bytes as binary.
+        let _ = (UTF_16LE, UTF_16BE);
+        return Err(ReadError::Binary);
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(bytes, true);
+    let guess = det.guess(None, chardetng::Utf8Detection::Deny);
+    // GB18030 is the superset of GBK that Chinese tools write today.
+    let guess = if guess == encoding_rs::GBK {
+        encoding_rs::GB18030
+    } else {
+        guess
+    };
+    decode_with(guess, bytes)
+}
+
+fn decode_with(
+    enc: &'static encoding_rs::Encoding,
+    bytes: &[u8],
+) -> Result<(String, &'static str), ReadError> {
+    match enc.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => Ok((text.into_owned(), enc.name())),
+        None => Err(ReadError::Undecodable {
+            encoding: enc.name(),
+        }),
+    }
+}
+
+/// An encoding named on the command line or in a config (`gb18030`, `gbk`, `big5`, …).
+pub fn encoding_by_label(label: &str) -> Option<&'static encoding_rs::Encoding> {
+    encoding_rs::Encoding::for_label(label.trim().as_bytes())
+}
+
 impl Source {
-    /// Build a source from text already in memory (stdin, tests). A leading BOM is removed.
+    /// Build a source from text already in memory (tests). A leading BOM is removed.
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Source {
         let mut text = text.into();
         if text.starts_with('\u{feff}') {
@@ -49,18 +115,26 @@ impl Source {
         Source {
             path: path.into(),
             text,
+            encoding: "UTF-8",
             lines,
         }
     }
 
-    /// Decode raw bytes read from a file.
+    /// Decode raw bytes (see [`decode`]).
     pub fn from_bytes(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Result<Source, ReadError> {
-        match String::from_utf8(bytes) {
-            Ok(text) => Ok(Source::new(path, text)),
-            Err(e) => Err(ReadError::NotUtf8 {
-                valid_up_to: e.utf8_error().valid_up_to(),
-            }),
-        }
+        Source::from_bytes_as(path, bytes, None)
+    }
+
+    /// Decode raw bytes, in `forced` encoding when given.
+    pub fn from_bytes_as(
+        path: impl Into<PathBuf>,
+        bytes: Vec<u8>,
+        forced: Option<&'static encoding_rs::Encoding>,
+    ) -> Result<Source, ReadError> {
+        let (text, encoding) = decode(&bytes, forced)?;
+        let mut s = Source::new(path, text);
+        s.encoding = encoding;
+        Ok(s)
     }
 
     /// Read a file. The file is opened read-only and never written.
@@ -160,8 +234,47 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_an_error_not_a_guess() {
-        let err = Source::from_bytes("x.md", vec![0xff, 0xfe, 0x41]);
-        assert!(matches!(err, Err(ReadError::NotUtf8 { .. })));
+    fn utf16_with_bom_is_decoded() {
+        let mut le = vec![0xff, 0xfe];
+        for u in "甲方：___".encode_utf16() {
+            le.extend(u.to_le_bytes());
+        }
+        let s = Source::from_bytes("x.md", le).unwrap();
+        assert_eq!(s.text, "甲方：___");
+        assert_eq!(s.encoding, "UTF-16LE");
+        let mut be = vec![0xfe, 0xff];
+        for u in "乙方".encode_utf16() {
+            be.extend(u.to_be_bytes());
+        }
+        assert_eq!(Source::from_bytes("x.md", be).unwrap().text, "乙方");
+    }
+
+    #[test]
+    fn gb18030_and_big5_are_detected() {
+        let text = "甲方应在本协议签订后十五个工作日内支付服务费用。如补充协议与本协议不一致的，以补充协议为准。";
+        let (gbk, _, _) = encoding_rs::GB18030.encode(text);
+        let s = Source::from_bytes("x.md", gbk.into_owned()).unwrap();
+        assert_eq!(s.text, text);
+        assert_eq!(s.encoding, "gb18030");
+        let hant = "甲方應在本協議簽訂後十五個工作日內支付服務費用。如補充協議與本協議不一致的，以補充協議為準。";
+        let (big5, _, _) = encoding_rs::BIG5.encode(hant);
+        let s = Source::from_bytes("x.md", big5.into_owned()).unwrap();
+        assert_eq!(s.text, hant);
+        assert_eq!(s.encoding, "Big5");
+    }
+
+    #[test]
+    fn nul_bytes_without_bom_are_binary() {
+        assert!(matches!(
+            Source::from_bytes("x.md", vec![0x89, b'P', b'N', b'G', 0, 0, 1]),
+            Err(ReadError::Binary)
+        ));
+    }
+
+    #[test]
+    fn a_forced_encoding_that_does_not_fit_is_an_error() {
+        let forced = encoding_by_label("utf-8");
+        let err = Source::from_bytes_as("x.md", vec![0xbc, 0xd7, 0xff], forced);
+        assert!(matches!(err, Err(ReadError::Undecodable { .. })));
     }
 }

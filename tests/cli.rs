@@ -218,16 +218,45 @@ fn an_unreadable_path_is_reported_and_the_rest_still_checked() {
 }
 
 #[test]
-fn invalid_utf8_is_a_file_error_not_a_silent_pass() {
+fn gb18030_drafts_are_decoded_and_positions_are_in_decoded_text() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("gbk.md");
-    std::fs::write(&p, [0xbc, 0xd7, 0xb7, 0xbd, 0x3a, 0x5f, 0x5f, 0x5f]).unwrap();
+    let (bytes, _, _) = encoding_rs::GB18030.encode("甲方应支付服务费用。\n\n联系电话：____\n");
+    std::fs::write(&p, &bytes).unwrap();
     cmd()
-        .args(["check"])
+        .args(["check", "--format", "short"])
         .arg(&p)
         .assert()
+        .code(1)
+        .stdout(predicate::str::contains(":3:6: error[blank/underscore]"));
+}
+
+#[test]
+fn undecodable_input_is_a_file_error_and_binary_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.md");
+    std::fs::write(&bad, [0xbc, 0xd7, 0xff, 0xff]).unwrap();
+    cmd()
+        .args(["check", "--encoding", "utf-8"])
+        .arg(&bad)
+        .arg("fixtures/zh/filled.md")
+        .assert()
         .code(2)
-        .stderr(predicate::str::contains("not valid UTF-8"));
+        .stderr(predicate::str::contains("cannot decode the file as UTF-8"));
+    let bin = dir.path().join("image.md");
+    std::fs::write(&bin, [0x89, b'P', b'N', b'G', 0, 0, 0, 1]).unwrap();
+    cmd()
+        .args(["check"])
+        .arg(&bin)
+        .arg("fixtures/zh/filled.md")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("binary file, skipped"));
+    cmd()
+        .args(["check", "--encoding", "klingon", "fixtures/zh/filled.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown encoding"));
 }
 
 #[test]

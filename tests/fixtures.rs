@@ -113,3 +113,30 @@ fn every_fixture_produces_exactly_its_expected_findings() {
     }
     assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
 }
+
+/// (rule, line, column, end_line, end_column) of every finding.
+fn positions(rel: &str) -> Vec<(String, usize, usize, usize, usize)> {
+    let rules = RuleSet::embedded();
+    let src = Source::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap();
+    clauselint::check_source(&src, &rules)
+        .unwrap()
+        .into_iter()
+        .map(|d| {
+            let (l, c) = src.line_col(d.span.start);
+            let (el, ec) = src.line_col(d.span.end);
+            (d.rule, l, c, el, ec)
+        })
+        .collect()
+}
+
+#[test]
+fn legacy_encodings_give_the_same_findings_at_the_same_positions() {
+    let utf8 = positions("fixtures/zh/template-unfilled.md");
+    assert_eq!(utf8.len(), 27);
+    assert_eq!(positions("fixtures/zh/template-unfilled.gb18030.md"), utf8);
+    assert_eq!(
+        positions("fixtures/zh/template-unfilled.zh-Hant.big5.md"),
+        positions("fixtures/zh/template-unfilled.zh-Hant.md")
+    );
+    assert!(positions("fixtures/zh/filled.utf16le.md").is_empty());
+}

@@ -21,8 +21,15 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
         hits.sort_by_key(|h| (h.start, h.end));
         hits.dedup();
         for h in hits {
+            // `allow` is tried on the scan text and on the original: Markdown may have read
+            // part of the match as syntax (the asterisks of `[***]` as emphasis).
             let text = &scan[h.clone()];
-            if rule.allow.iter().any(|a| a.regex.is_match(text)) {
+            let original = &ctx.doc.text()[h.clone()];
+            if rule
+                .allow
+                .iter()
+                .any(|a| a.regex.is_match(text) || a.regex.is_match(original))
+            {
                 continue;
             }
             out.push(make(rule, h, rule.message.clone()));

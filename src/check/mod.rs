@@ -16,7 +16,7 @@ use crate::rules::{Kind, Rule, RuleSet};
 use crate::source::Span;
 use crate::values::{self, Entity, Num, Values};
 
-pub use signature::signature_block_start;
+pub use signature::{signature_block_start, Vocab as SignatureVocab};
 
 /// Check one document against a rule set. No I/O; the result is sorted by position.
 pub fn check(doc: &Document, rules: &RuleSet) -> Vec<Diagnostic> {

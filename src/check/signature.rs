@@ -25,18 +25,25 @@ const DEFAULT_MARKERS: &[&str] = &[
     r"^\s*(签署页|签字页|签章页)\s*$",
 ];
 
-fn marker_regexes(rules: &RuleSet) -> Vec<Regex> {
-    let from_rules: Vec<Regex> = rules
-        .rules
-        .iter()
-        .filter(|r| r.kind == Kind::Signature)
-        .flat_map(|r| r.markers.iter().map(|p| p.regex.clone()))
-        .collect();
-    if from_rules.is_empty() {
+fn default_markers() -> &'static [Regex] {
+    static RE: std::sync::OnceLock<Vec<Regex>> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
         DEFAULT_MARKERS
             .iter()
             .map(|m| Regex::new(m).unwrap())
             .collect()
+    })
+}
+
+fn marker_regexes(rules: &RuleSet) -> Vec<&Regex> {
+    let from_rules: Vec<&Regex> = rules
+        .rules
+        .iter()
+        .filter(|r| r.kind == Kind::Signature)
+        .flat_map(|r| r.markers.iter().map(|p| &p.regex))
+        .collect();
+    if from_rules.is_empty() {
+        default_markers().iter().collect()
     } else {
         from_rules
     }
@@ -62,7 +69,7 @@ pub fn signature_block_start(doc: &Document, rules: &RuleSet) -> Option<usize> {
     if sig_rules.is_empty() {
         return None;
     }
-    let vocab: Vec<Vocab> = sig_rules.iter().map(|r| Vocab::new(r)).collect();
+    let vocab: Vec<&Vocab> = sig_rules.iter().map(|r| Vocab::of(r)).collect();
     let mut start = None;
     let mut has_field = false;
     for (i, c) in doc.clauses.iter().enumerate().rev() {
@@ -88,7 +95,8 @@ pub fn signature_block_start(doc: &Document, rules: &RuleSet) -> Option<usize> {
 }
 
 /// A rule's field and role vocabulary as regexes.
-struct Vocab {
+#[derive(Debug)]
+pub struct Vocab {
     field_re: Regex,
     role_re: Regex,
     /// A role label at the start of a line: `甲方(委托方)：`, `**Party A**`, `LANDLORD:`.
@@ -119,6 +127,12 @@ fn alternation(words: &[String]) -> String {
 }
 
 impl Vocab {
+    /// The rule's vocabulary, compiled on first use.
+    fn of(rule: &Rule) -> &Vocab {
+        rule.vocab
+            .get_or_init(|| std::sync::Arc::new(Vocab::new(rule)))
+    }
+
     fn new(rule: &Rule) -> Vocab {
         let mut roles = rule.roles.clone();
         if let Parties::List(p) = &rule.parties {
@@ -196,15 +210,17 @@ struct Field {
     name: String,
     /// The party the label names, if it names one ("甲方(盖章)").
     party: Option<Party>,
+    /// The label is a party role and nothing else ("LANDLORD:", "甲方：").
+    role_only: bool,
     filled: bool,
 }
 
 pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
     let Some(start) = ctx.sig_start else { return };
-    let vocab = Vocab::new(rule);
+    let vocab = Vocab::of(rule);
 
-    let declared = declared_parties(ctx, rule, &vocab, start);
+    let declared = declared_parties(ctx, rule, vocab, start);
     let mut block_parties: Vec<Party> = Vec::new();
     let mut findings: Vec<(Span, String, String)> = Vec::new();
     // Two-column layouts: the parties of the last line that named one per field.
@@ -215,6 +231,13 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
         .get(start.saturating_sub(1))
         .map_or(0, |c| c.span.end);
 
+    // The block's label lines, each parsed into its fields.
+    struct Line {
+        text_span: Span,
+        fields: Vec<Field>,
+        first_in_clause: bool,
+    }
+    let mut lines: Vec<Line> = Vec::new();
     for (i, c) in doc.clauses.iter().enumerate().skip(start) {
         last_end = last_end.max(c.span.end);
         if c.kind == ClauseKind::Cell || !applies(ctx, rule, i, c) {
@@ -222,52 +245,75 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
         }
         let mut prev_content = false;
         for line in doc.clause_lines(c) {
-            let fields = parse_line(doc, line.clone(), &vocab, prev_content);
-            let text = doc.scan_of(&line).trim();
-            if fields.is_empty() {
-                let short = !text.is_empty() && text.chars().count() <= 40;
-                if short && vocab.role_re.is_match(text) {
-                    current = Party::named(text, &vocab);
-                    columns = vec![current.clone()];
-                    block_parties.push(current.clone());
-                } else if short && !prev_content {
-                    // A bare party name heading its fields ("ACME CORP.").
-                    current = Party::named(text, &vocab);
-                    columns = vec![current.clone()];
-                }
-                prev_content = !text.is_empty();
+            let fields = parse_line(doc, line.clone(), vocab, prev_content);
+            lines.push(Line {
+                first_in_clause: !prev_content,
+                text_span: line.clone(),
+                fields,
+            });
+            prev_content = !doc.scan_of(&line).trim().is_empty();
+        }
+    }
+
+    for (n, line) in lines.iter().enumerate() {
+        let text = doc.scan_of(&line.text_span).trim();
+        let fields = &line.fields;
+        if fields.is_empty() {
+            let short = !text.is_empty() && text.chars().count() <= 40;
+            if short && vocab.role_re.is_match(text) {
+                current = Party::named(text, vocab);
+                columns = vec![current.clone()];
+                block_parties.push(current.clone());
+            } else if short && line.first_in_clause {
+                // A bare party name heading its fields ("ACME CORP.").
+                current = Party::named(text, vocab);
+                columns = vec![current.clone()];
+            }
+            continue;
+        }
+        let named: Vec<Party> = fields.iter().filter_map(|f| f.party.clone()).collect();
+        if !named.is_empty() {
+            block_parties.extend(named.iter().cloned());
+            if named.len() == fields.len() {
+                columns = named.clone();
+            }
+            current = named[0].clone();
+        }
+        // "LANDLORD:" / "甲方：" with nothing after it and field lines below is a party
+        // header, not an empty field.
+        // Its value may also stand on the next line of the same paragraph
+        // ("LANDLORD:\nHarbor Point Properties, LLC").
+        let header = fields.iter().all(|f| f.role_only && f.value.is_empty())
+            && lines.get(n + 1).is_some_and(|next| {
+                let below_is_value = !next.first_in_clause
+                    && next.fields.is_empty()
+                    && !doc.scan_of(&next.text_span).trim().is_empty();
+                below_is_value
+                    || (!next.fields.is_empty() && next.fields.iter().all(|f| f.party.is_none()))
+            });
+        if header {
+            continue;
+        }
+        for (k, f) in fields.iter().enumerate() {
+            if f.filled {
                 continue;
             }
-            let named: Vec<Party> = fields.iter().filter_map(|f| f.party.clone()).collect();
-            if !named.is_empty() {
-                block_parties.extend(named.iter().cloned());
-                if named.len() == fields.len() {
-                    columns = named.clone();
-                }
-                current = named[0].clone();
-            }
-            for (k, f) in fields.iter().enumerate() {
-                if f.filled {
-                    continue;
-                }
-                let party = match &f.party {
-                    Some(p) => p,
-                    None if fields.len() > 1 && columns.len() == fields.len() => &columns[k],
-                    None => &current,
-                };
-                let span = if f.value.is_empty() {
-                    f.label.clone()
-                } else {
-                    f.value.clone()
-                };
-                findings.push((span, f.name.clone(), party.name.clone()));
-            }
-            prev_content = true;
+            let party = match &f.party {
+                Some(p) => p,
+                None if fields.len() > 1 && columns.len() == fields.len() => &columns[k],
+                None => &current,
+            };
+            let span = if f.value.is_empty() {
+                f.label.clone()
+            } else {
+                f.value.clone()
+            };
+            findings.push((span, f.name.clone(), party.name.clone()));
         }
     }
 
     for t in tables_in_block(doc, start) {
-        check_table(ctx, rule, &vocab, t, &mut findings, &mut block_parties);
+        check_table(ctx, rule, vocab, t, &mut findings, &mut block_parties);
     }
 
     for (span, field, party) in findings {
@@ -393,6 +439,14 @@ fn unfilled(value: &str, vocab: &Vocab) -> bool {
         || (v.starts_with("<<") && v.ends_with(">>"))
 }
 
+/// A redaction mark (`[***]`) in a publicly filed contract: the value exists but is withheld.
+/// Markdown may read the asterisks as emphasis, so this looks at the original text.
+fn is_redaction(original: &str) -> bool {
+    let v = original.trim().trim_start_matches("/s/").trim();
+    let inner = v.strip_prefix('[').and_then(|v| v.strip_suffix(']'));
+    inner.is_some_and(|i| !i.trim().is_empty() && i.trim().chars().all(|c| c == '*' || c == '•'))
+}
+
 /// Split one line into its fields.
 fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> Vec<Field> {
     let scan = &doc.scan;
@@ -426,6 +480,7 @@ fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> 
                 value: span.end..span.end,
                 name: s.trim().to_string(),
                 party: party_in(s, vocab),
+                role_only: false,
                 filled: prev_content,
             });
         }
@@ -451,7 +506,7 @@ fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> 
             }
         };
         let label = &text[start..colon];
-        if vocab.field_re.is_match(label) || vocab.role_label(label.trim_start()) {
+        if vocab.field_re.is_match(label) || vocab.role_re.is_match(label) {
             labels.push((start, colon));
         }
     }
@@ -467,12 +522,13 @@ fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> 
             ..line.start + colon + text[colon..].chars().next().unwrap().len_utf8();
         out.push(Field {
             label,
-            value,
+            value: value.clone(),
             name: label_text
                 .trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace())
                 .to_string(),
             party: party_in(label_text, vocab),
-            filled: !unfilled(trimmed, vocab),
+            role_only: !vocab.field_re.is_match(label_text),
+            filled: !unfilled(trimmed, vocab) || is_redaction(&doc.text()[value.clone()]),
         });
     }
     out
@@ -567,24 +623,25 @@ fn check_table(
     let text = |i: usize| cell_text(doc, &doc.clauses[i]);
     let header: Vec<&str> = table.rows[0].iter().map(|&i| text(i)).collect();
     let body = &table.rows[1..];
+    // A field label is a short cell naming a field ("Signature", "日期"); a party cell such
+    // as "Acme Inc., by Jane Doe, CEO" mentions "by" but is no label.
+    let is_label = |s: &str| vocab.field_re.is_match(s) && s.chars().count() <= 24;
     let first_col_fields = body
         .iter()
-        .filter(|r| r.first().is_some_and(|&i| vocab.field_re.is_match(text(i))))
+        .filter(|r| r.first().is_some_and(|&i| is_label(text(i))))
         .count();
-    let header_fields = header
-        .iter()
-        .skip(1)
-        .filter(|h| vocab.field_re.is_match(h))
-        .count();
+    let header_fields = header.iter().skip(1).filter(|h| is_label(h)).count();
+    let first_ratio = first_col_fields as f64 / body.len().max(1) as f64;
+    let header_ratio = header_fields as f64 / header.len().saturating_sub(1).max(1) as f64;
     let label = |s: &str| s.trim_end_matches([':', '：']).trim().to_string();
     let mut flag = |ci: usize, field: String, party: &Party| {
         let c = &doc.clauses[ci];
-        if unfilled(doc.scan_of(&c.span), vocab) {
+        if unfilled(doc.scan_of(&c.span), vocab) && !is_redaction(&doc.text()[c.span.clone()]) {
             findings.push((c.span.clone(), field, party.name.clone()));
         }
     };
 
-    if first_col_fields > 0 && first_col_fields * 2 >= body.len() {
+    if first_col_fields > 0 && first_ratio >= 0.5 && first_ratio >= header_ratio {
         // Columns are parties, rows are fields.
         let parties: Vec<Party> = header.iter().map(|h| Party::named(h, vocab)).collect();
         block_parties.extend(
@@ -596,7 +653,7 @@ fn check_table(
         );
         for row in body {
             let Some(&first) = row.first() else { continue };
-            if !vocab.field_re.is_match(text(first)) {
+            if !is_label(text(first)) {
                 continue;
             }
             for (col, &ci) in row.iter().enumerate().skip(1) {
@@ -613,7 +670,7 @@ fn check_table(
             }
             for (col, &ci) in row.iter().enumerate().skip(1) {
                 let h = header.get(col).copied().unwrap_or("");
-                if vocab.field_re.is_match(h) {
+                if is_label(h) {
                     flag(ci, label(h), &party);
                 }
             }
@@ -644,5 +701,106 @@ fn check_table(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::RuleSet;
+    use crate::test_support::check_with;
+
+    /// (flagged text, message) of the signature findings with the default packs.
+    fn sig(text: &str) -> Vec<(String, String)> {
+        let rules = RuleSet::embedded();
+        let src = crate::source::Source::new("t.md", text);
+        let doc = crate::document::Document::parse(&src).unwrap();
+        crate::check::check(&doc, &rules)
+            .into_iter()
+            .filter(|d| d.rule == "signature/unfilled")
+            .map(|d| (src.text[d.span].to_string(), d.message))
+            .collect()
+    }
+
+    #[test]
+    fn each_empty_field_once_and_filled_ones_silent() {
+        let got = sig("正文。\n\n（以下无正文）\n\n甲方(盖章)：____\n\n法定代表人(签字)：张三\n\n日期：____年__月__日\n");
+        let texts: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        assert_eq!(texts, ["____", "____年__月__日"]);
+        assert_eq!(got[0].1, "甲方签署栏「甲方(盖章)」未填写");
+        assert_eq!(got[1].1, "甲方签署栏「日期」未填写");
+    }
+
+    #[test]
+    fn two_columns_on_one_line_are_two_parties() {
+        let got = sig("（本页无正文）\n\n出租方（签章）：李四            承租方（签字）：\n\n日期：2025年1月1日            日期：\n");
+        let msgs: Vec<&str> = got.iter().map(|g| g.1.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "承租方签署栏「承租方（签字）」未填写",
+                "承租方签署栏「日期」未填写"
+            ]
+        );
+    }
+
+    #[test]
+    fn colon_less_seal_labels_are_empty_fields() {
+        let got = sig("（以下无正文）\n\n用人单位（盖章）\n\n劳动者（签字）：王五\n");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "用人单位（盖章）");
+    }
+
+    #[test]
+    fn a_party_missing_from_the_block_is_one_finding_at_its_end() {
+        let got = sig("甲方：A公司\n\n乙方：B公司\n\n丙方：C公司\n\n正文。\n\n（以下无正文）\n\n甲方(盖章)：A公司\n\n乙方(盖章)：B公司\n");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "乙方(盖章)：B公司");
+        assert_eq!(got[0].1, "丙方没有签署栏");
+    }
+
+    #[test]
+    fn english_label_lines_under_party_headers() {
+        let got = sig("IN WITNESS WHEREOF, the parties have signed.\n\n**ACME CORP.**\n\nBy: /s/ Jane Doe\nName: Jane Doe\nTitle: ____\n\n**BETA LLC**\n\nBy: ________\nName: [Name]\n");
+        let msgs: Vec<&str> = got.iter().map(|g| g.1.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "unfilled signature field `Title` (ACME CORP.)",
+                "unfilled signature field `By` (BETA LLC)",
+                "unfilled signature field `Name` (BETA LLC)"
+            ]
+        );
+    }
+
+    #[test]
+    fn signature_tables_in_both_orientations() {
+        let cols = sig("IN WITNESS WHEREOF:\n\n| | Buyer | Seller |\n|---|---|---|\n| Signature | /s/ A | |\n| Date | 2025-01-01 | |\n");
+        assert_eq!(cols.len(), 2);
+        assert!(cols[0].1.contains("`Signature` (Seller)"), "{cols:?}");
+        let rows = sig("IN WITNESS WHEREOF:\n\n| Party | Signature | Date |\n|---|---|---|\n| Landlord | /s/ A | 2025-01-01 |\n| Tenant | | 2025-01-01 |\n");
+        assert_eq!(rows.len(), 1);
+        assert!(rows[0].1.contains("`Signature` (Tenant)"), "{rows:?}");
+    }
+
+    #[test]
+    fn a_block_without_marker_is_the_trailing_run_of_label_lines() {
+        let got = sig("# 委托协议\n\n委托方：甲公司\n\n受托方：乙公司\n\n第一条 双方同意委托事项，具体内容详见附件，本条款为完整条款，不存在任何空白。\n\n委托方（盖章）：甲公司\n\n受托方（盖章）：\n");
+        assert_eq!(got.len(), 1);
+        assert!(got[0].1.contains("受托方"), "{got:?}");
+    }
+
+    #[test]
+    fn no_block_no_signature_findings() {
+        assert!(
+            sig("甲方：A公司\n\n乙方：B公司\n\n本协议自双方签字(或盖章)之日起生效。\n").is_empty()
+        );
+    }
+
+    #[test]
+    fn an_empty_seal_line_is_not_also_a_blank() {
+        let rules = RuleSet::embedded();
+        let got = check_with(&rules, "（以下无正文）\n\n甲方(盖章)：____________\n");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "signature/unfilled");
     }
 }

@@ -92,15 +92,33 @@ fn has_at(re: &Regex) -> bool {
     re.capture_names().any(|n| n == Some("at"))
 }
 
-/// Every match of `p` in the spans; a named group `at` narrows the reported span.
+/// Every match of `p` in the spans. A named group `at` narrows the reported span, and the
+/// rest of the match is context only: the next search resumes after the `at` group, so
+/// context may overlap the next match (the regex crate has no look-ahead).
 pub(crate) fn find_all(scan: &str, p: &Pattern, spans: &[Span], out: &mut Vec<Span>) {
     let at = has_at(&p.regex);
     for s in spans {
         let hay = &scan[s.clone()];
         if at {
-            for c in p.regex.captures_iter(hay) {
-                let m = c.name("at").unwrap_or_else(|| c.get(0).unwrap());
-                out.push(s.start + m.start()..s.start + m.end());
+            let mut pos = 0;
+            while pos <= hay.len() {
+                let Some(c) = p.regex.captures_at(hay, pos) else {
+                    break;
+                };
+                let whole = c.get(0).unwrap();
+                let m = c.name("at").unwrap_or(whole);
+                if m.start() < m.end() {
+                    out.push(s.start + m.start()..s.start + m.end());
+                }
+                let next = if m.end() > pos {
+                    m.end()
+                } else {
+                    whole.end().max(pos + 1)
+                };
+                pos = next;
+                while pos < hay.len() && !hay.is_char_boundary(pos) {
+                    pos += 1;
+                }
             }
         } else {
             for m in p.regex.find_iter(hay) {

@@ -114,6 +114,7 @@ impl<'s> Document<'s> {
         b.walk();
         let Builder {
             mut masks,
+            syntax,
             clauses,
             sections,
             tables,
@@ -121,20 +122,26 @@ impl<'s> Document<'s> {
         } = b;
         let mut clauses = clauses;
         mask_urls_and_identifiers(text, &clauses, &mut masks);
-        masks.sort_by_key(|m| (m.start, m.end));
-        let masks = merge(masks);
 
         let mut scan = text.to_string();
         fold::fold_into(&mut scan);
-        // SAFETY-free blanking: masks lie on char boundaries, and we replace whole
-        // characters by ASCII spaces, which keeps the string valid UTF-8.
+        // Masks lie on char boundaries and whole characters are replaced by ASCII bytes, so
+        // the scan text stays valid UTF-8 with the original offsets. Markdown punctuation
+        // (emphasis markers, link brackets and targets) becomes spaces; content that is not
+        // contract text (code, HTML, URLs, identifiers, footnote references, checkboxes)
+        // becomes an opaque filler, so that `地址：`code`` or `邮箱：a_b@c.com` is not an
+        // empty field and `（`x`）` is not an empty bracket.
         let mut bytes = scan.into_bytes();
+        for m in &syntax {
+            bytes[m.clone()].fill(b' ');
+        }
         for m in &masks {
-            for b in &mut bytes[m.clone()] {
-                *b = b' ';
-            }
+            bytes[m.clone()].fill(OPAQUE);
         }
         let scan = String::from_utf8(bytes).expect("masks lie on char boundaries");
+        masks.extend(syntax);
+        masks.sort_by_key(|m| (m.start, m.end));
+        let masks = merge(masks);
 
         for c in &mut clauses {
             c.lang = lang::detect(&scan[c.span.clone()]);
@@ -213,6 +220,83 @@ impl<'s> Document<'s> {
     }
 }
 
+/// The byte that stands for masked content in the scan text (ASCII SUB): not a space, not
+/// a letter, matched by no pattern of the default packs.
+pub const OPAQUE: u8 = 0x1a;
+
+/// Is this inline HTML real markup (a comment, a closing tag, a known element)? A
+/// placeholder such as `<Effective Date>` is parsed as an HTML tag by CommonMark but is
+/// contract text.
+fn is_markup(html: &str) -> bool {
+    const TAGS: &[&str] = &[
+        "a",
+        "abbr",
+        "b",
+        "big",
+        "blockquote",
+        "br",
+        "center",
+        "cite",
+        "code",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "font",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "tt",
+        "u",
+        "ul",
+        "var",
+        "wbr",
+    ];
+    let h = html.trim_start();
+    if h.starts_with("<!") || h.starts_with("</") || h.starts_with("<?") {
+        return true;
+    }
+    let name: String = h
+        .trim_start_matches('<')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    TAGS.contains(&name.as_str())
+}
+
 fn merge(masks: Vec<Span>) -> Vec<Span> {
     let mut out: Vec<Span> = Vec::with_capacity(masks.len());
     for m in masks {
@@ -268,7 +352,10 @@ struct OpenClause {
 struct Builder<'t> {
     text: &'t str,
     offset: usize,
+    /// Content that is not contract text.
     masks: Vec<Span>,
+    /// Markdown punctuation around contract text (emphasis markers, link syntax).
+    syntax: Vec<Span>,
     clauses: Vec<Clause>,
     sections: Vec<Section>,
     tables: Vec<Table>,
@@ -287,6 +374,7 @@ impl<'t> Builder<'t> {
             text,
             offset,
             masks: Vec::new(),
+            syntax: Vec::new(),
             clauses: Vec::new(),
             sections: Vec::new(),
             tables: Vec::new(),
@@ -405,7 +493,13 @@ impl<'t> Builder<'t> {
                 self.masks.push(range.clone());
                 self.inline(range);
             }
-            Event::InlineHtml(_) | Event::Html(_) => {
+            Event::InlineHtml(html) => {
+                if is_markup(&html) {
+                    self.masks.push(range.clone());
+                }
+                self.inline(range);
+            }
+            Event::Html(_) => {
                 self.masks.push(range.clone());
                 if !self.open.is_empty() {
                     self.inline(range);
@@ -552,7 +646,7 @@ impl<'t> Builder<'t> {
                     if frame.mask_all {
                         self.masks.push(frame.range.clone());
                     } else {
-                        self.masks.extend(gaps(&frame.range, frame.covered));
+                        self.syntax.extend(gaps(&frame.range, frame.covered));
                     }
                     self.inline(frame.range);
                 }

@@ -377,6 +377,7 @@ pub fn load_pack(path: &Path, text: &str, existing: &[Rule]) -> Result<LoadedPac
             value: r.value.unwrap_or_default(),
             of: r.of.unwrap_or_default(),
             check: r.check,
+            vocab: Default::default(),
             pack: name.clone(),
             pack_path: path.to_path_buf(),
         });

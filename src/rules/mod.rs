@@ -154,6 +154,9 @@ pub struct Rule {
     pub of: Patterns,
     /// `check` (consistency): which cross-check.
     pub check: Option<Check>,
+    /// Regexes derived from `fields` and `roles`, built once per rule rather than per
+    /// document.
+    pub(crate) vocab: std::sync::OnceLock<std::sync::Arc<crate::check::SignatureVocab>>,
     /// The pack the rule came from.
     pub pack: String,
     pub pack_path: PathBuf,

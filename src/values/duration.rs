@@ -84,7 +84,7 @@ fn cn_unit_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"^[ \t　]*(?:[(（][ \t　]*(?P<fig>[0-9０-９][0-9０-９,，.．]*)[ \t　]*[)）])?[ \t　]*(?P<ge>个)?[ \t　]*(?P<u>银行工作日|工作日|营业日|自然日|日历日|日|天|周|星期|月|年|小时|钟头|分钟)",
+            r"^[ \t　]*(?:[(（][ \t　]*(?P<fig>[0-9０-９][0-9０-９,，.．]*)[ \t　]*[)）])?[ \t　]*(?P<ge>个)?[ \t　]*(?P<u>银行工作日|工作日|工作天|营业日|自然日|日历日|日历天|历日|日|天|周|星期|月|年|小时|钟头|分钟)",
         )
         .unwrap()
     })
@@ -112,8 +112,12 @@ pub(crate) fn at_number(text: &str, n: &Num) -> Option<(usize, Duration)> {
         let before = text[..n.span.start].trim_end_matches([' ', '\t', '　']);
         let after = &rest[c.get(0).unwrap().end()..];
         let (unit, days) = match unit_s {
-            "工作日" | "营业日" | "银行工作日" => (TimeUnit::Day, DayKind::Business),
-            "自然日" | "日历日" => (TimeUnit::Day, DayKind::Calendar),
+            "工作日" | "工作天" | "营业日" | "银行工作日" => {
+                (TimeUnit::Day, DayKind::Business)
+            }
+            "自然日" | "日历日" | "日历天" | "历日" => {
+                (TimeUnit::Day, DayKind::Calendar)
+            }
             "日" | "天" => {
                 // 6月30日, 每月10日: a day of a month, not a count of days.
                 if before.ends_with('月') {
