@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+pub mod values;
 pub mod walk;
 
 #[cfg(test)]

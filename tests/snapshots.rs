@@ -112,3 +112,16 @@ snap!(
     "fixtures/en/vague-deadlines.md",
     "json"
 );
+snap!(
+    full_values_words_digits,
+    "fixtures/values/words-digits.md",
+    "full"
+);
+snap!(
+    full_values_party_names,
+    "fixtures/values/party-names.md",
+    "full"
+);
+snap!(full_values_dates, "fixtures/values/dates.md", "full");
+snap!(full_values_deposit, "fixtures/values/deposit.md", "full");
+snap!(json_values_dates_en, "fixtures/values/dates-en.md", "json");

@@ -1,16 +1,20 @@
 //! `check(document, rules) -> diagnostics`: a pure function, one module per rule kind.
 
+mod consistency;
 mod forbid;
+mod range;
 mod require;
 mod signature;
 mod units;
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::rules::{Kind, Rule, RuleSet};
 use crate::source::Span;
+use crate::values::{self, Entity, Num, Values};
 
 pub use signature::{signature_block_start, Vocab as SignatureVocab};
 
@@ -41,6 +45,8 @@ pub fn check_filtered(
             Kind::Forbid => forbid::run(&ctx, rule, &mut out),
             Kind::Require => require::run(&ctx, rule, &mut out),
             Kind::Signature => signature::run(&ctx, rule, &mut out),
+            Kind::Range => range::run(&ctx, rule, &mut out),
+            Kind::Consistency => consistency::run(&ctx, rule, &mut out),
         }
         out.retain(|d| keep(d));
         found.extend(out.into_iter().map(|d| (order, d)));
@@ -53,13 +59,55 @@ pub(crate) struct Context<'d, 's> {
     pub doc: &'d Document<'s>,
     /// Index of the first clause of the signature block, if the document has one.
     pub sig_start: Option<usize>,
+    /// Values recognised in every clause, computed on first use.
+    values: OnceCell<Values>,
 }
 
 impl<'d, 's> Context<'d, 's> {
     fn new(doc: &'d Document<'s>, rules: &RuleSet) -> Context<'d, 's> {
         let sig_start = signature_block_start(doc, rules);
-        Context { doc, sig_start }
+        Context {
+            doc,
+            sig_start,
+            values: OnceCell::new(),
+        }
     }
+
+    /// Every number and entity of the document's clauses, sorted by position.
+    pub fn values(&self) -> &Values {
+        self.values.get_or_init(|| {
+            let mut all = Values::default();
+            for c in &self.doc.clauses {
+                let v = values::extract_in(&self.doc.scan, c.span.clone());
+                all.numbers.extend(v.numbers);
+                all.entities.extend(v.entities);
+            }
+            all.numbers.sort_by_key(|n| n.span.start);
+            all.entities.sort_by_key(|e| e.span.start);
+            all
+        })
+    }
+
+    /// The entities lying wholly inside `span`.
+    pub fn entities_in(&self, span: &Span) -> &[Entity] {
+        let all = &self.values().entities;
+        let lo = all.partition_point(|e| e.span.start < span.start);
+        let hi = lo + all[lo..].partition_point(|e| e.span.end <= span.end);
+        &all[lo..hi]
+    }
+
+    /// The numbers lying wholly inside `span`.
+    pub fn numbers_in(&self, span: &Span) -> &[Num] {
+        let all = &self.values().numbers;
+        let lo = all.partition_point(|n| n.span.start < span.start);
+        let hi = lo + all[lo..].partition_point(|n| n.span.end <= span.end);
+        &all[lo..hi]
+    }
+}
+
+/// Does this rule speak Chinese (for the wording of labels generated in code)?
+pub(crate) fn speaks_zh(rule: &Rule) -> bool {
+    rule.lang.contains(crate::document::Lang::Zh) && !rule.lang.contains(crate::document::Lang::En)
 }
 
 pub(crate) fn make(rule: &Rule, span: Span, message: String) -> Diagnostic {

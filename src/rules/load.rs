@@ -12,6 +12,7 @@ use regex::Regex;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
+use super::entity::{self, Bound, Check, EntitySpec, RuleInfo, UnitSpec, ValueSpec};
 use super::pattern::{Pattern, Patterns, LAST_PATTERN_ERROR};
 use super::{Examples, Kind, Parties, Rule, Scope, Severity, Unit};
 use crate::document::LangSet;
@@ -109,6 +110,21 @@ struct RawRule {
     markers: Option<Patterns>,
     #[serde(default)]
     message_missing: Option<String>,
+    // The value layer: require/range/consistency keys (see rules/entity.rs).
+    #[serde(default)]
+    entity: Option<EntitySpec>,
+    #[serde(default)]
+    min: Option<Bound>,
+    #[serde(default)]
+    max: Option<Bound>,
+    #[serde(default, rename = "unit")]
+    value_unit: Option<String>,
+    #[serde(default)]
+    value: Option<Patterns>,
+    #[serde(default)]
+    of: Option<Patterns>,
+    #[serde(default)]
+    check: Option<Check>,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -248,13 +264,23 @@ const COMMON_KEYS: &[&str] = &[
 const FORBID_KEYS: &[&str] = &["pattern", "when", "allow", "in"];
 const REQUIRE_KEYS: &[&str] = &["when", "must", "in"];
 const SIGNATURE_KEYS: &[&str] = &["parties", "fields", "roles", "markers", "message-missing"];
+const REQUIRE_VALUE_KEYS: &[&str] = &["entity", "min", "max", "unit"];
+const RANGE_KEYS: &[&str] = &["when", "in", "value", "of", "entity", "min", "max", "unit"];
+const CONSISTENCY_KEYS: &[&str] = &["check", "roles", "fields", "min", "max"];
 
 fn kind_keys(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Forbid => FORBID_KEYS,
         Kind::Require => REQUIRE_KEYS,
         Kind::Signature => SIGNATURE_KEYS,
+        Kind::Range => RANGE_KEYS,
+        Kind::Consistency => CONSISTENCY_KEYS,
     }
+}
+
+/// Keys of a kind, including the value-layer keys `require` accepts.
+fn kind_accepts(kind: Kind, key: &str) -> bool {
+    kind_keys(kind).contains(&key) || kind == Kind::Require && REQUIRE_VALUE_KEYS.contains(&key)
 }
 
 fn required_keys(kind: Kind) -> &'static [&'static str] {
@@ -262,6 +288,8 @@ fn required_keys(kind: Kind) -> &'static [&'static str] {
         Kind::Forbid => &["pattern"],
         Kind::Require => &["must"],
         Kind::Signature => &["fields"],
+        Kind::Range => &["value"],
+        Kind::Consistency => &["check"],
     }
 }
 
@@ -270,6 +298,9 @@ fn all_rule_keys() -> Vec<&'static str> {
     v.extend(FORBID_KEYS);
     v.extend(REQUIRE_KEYS);
     v.extend(SIGNATURE_KEYS);
+    v.extend(REQUIRE_VALUE_KEYS);
+    v.extend(RANGE_KEYS);
+    v.extend(CONSISTENCY_KEYS);
     v.sort();
     v.dedup();
     v
@@ -302,6 +333,17 @@ pub fn load_pack(path: &Path, text: &str, existing: &[Rule]) -> Result<LoadedPac
     };
     let de = serde_yaml::Deserializer::from_str(text);
     seed.deserialize(de).map_err(err)?;
+    let value_info: Vec<RuleInfo> = raw
+        .rules
+        .iter()
+        .map(|r| RuleInfo {
+            kind: r.kind,
+            entity: r.entity.clone().unwrap_or_default().0,
+            check: r.check,
+            has_of: r.of.is_some(),
+        })
+        .collect();
+    entity::validate(text, &value_info).map_err(err)?;
 
     let name = raw.pack;
     let mut rules = Vec::with_capacity(raw.rules.len());
@@ -331,6 +373,10 @@ pub fn load_pack(path: &Path, text: &str, existing: &[Rule]) -> Result<LoadedPac
             roles: r.roles.unwrap_or_default(),
             markers: r.markers.unwrap_or_default(),
             message_missing: r.message_missing,
+            value_spec: value_spec(r.kind, r.entity, r.value_unit, r.min, r.max, r.of.is_some()),
+            value: r.value.unwrap_or_default(),
+            of: r.of.unwrap_or_default(),
+            check: r.check,
             vocab: Default::default(),
             pack: name.clone(),
             pack_path: path.to_path_buf(),
@@ -342,6 +388,34 @@ pub fn load_pack(path: &Path, text: &str, existing: &[Rule]) -> Result<LoadedPac
         priority: raw.priority,
         rules,
     })
+}
+
+/// The entity kinds, unit and limits of a rule (validated by the passes before).
+fn value_spec(
+    kind: Kind,
+    entity: Option<EntitySpec>,
+    unit: Option<String>,
+    min: Option<Bound>,
+    max: Option<Bound>,
+    has_of: bool,
+) -> ValueSpec {
+    let mut kinds = entity.map(|e| e.0).unwrap_or_default();
+    if kind == Kind::Range && kinds.is_empty() && has_of {
+        kinds = vec![
+            crate::values::EntityKind::Money,
+            crate::values::EntityKind::Percent,
+        ];
+    }
+    let unit = match (kinds.as_slice(), unit) {
+        ([k], Some(u)) => UnitSpec::parse(*k, &u).ok(),
+        _ => None,
+    };
+    ValueSpec {
+        kinds,
+        unit,
+        min,
+        max,
+    }
 }
 
 pub(crate) fn to_pack_error(path: &Path, text: &str, e: serde_yaml::Error) -> PackError {
@@ -584,6 +658,8 @@ impl<'de> Visitor<'de> for RuleSeed<'_> {
             .chain(required_keys(self.kind))
             .copied()
             .filter(|k| !keys.contains(*k))
+            // `entity` instead of `must`: a value rather than a regex.
+            .filter(|k| !(*k == "must" && keys.contains("entity")))
             .collect();
         missing.dedup();
         if !missing.is_empty() {
@@ -592,7 +668,11 @@ impl<'de> Visitor<'de> for RuleSeed<'_> {
                 self.kind.as_str(),
                 missing
                     .iter()
-                    .map(|k| format!("`{k}`"))
+                    .map(|k| if *k == "must" && self.kind == Kind::Require {
+                        "`must` (or `entity`)".to_string()
+                    } else {
+                        format!("`{k}`")
+                    })
                     .collect::<Vec<_>>()
                     .join(" and ")
             )));
@@ -620,13 +700,13 @@ impl<'de> Visitor<'de> for KeySeed {
         f.write_str("a key")
     }
     fn visit_str<E: de::Error>(self, k: &str) -> Result<String, E> {
-        if COMMON_KEYS.contains(&k) || kind_keys(self.kind).contains(&k) {
+        if COMMON_KEYS.contains(&k) || kind_accepts(self.kind, k) {
             return Ok(k.to_string());
         }
         if all_rule_keys().contains(&k) {
-            let owners: Vec<&str> = [Kind::Forbid, Kind::Require, Kind::Signature]
+            let owners: Vec<&str> = Kind::ALL
                 .into_iter()
-                .filter(|kd| kind_keys(*kd).contains(&k))
+                .filter(|kd| kind_accepts(*kd, k))
                 .map(Kind::as_str)
                 .collect();
             return Err(E::custom(format!(

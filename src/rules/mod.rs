@@ -1,5 +1,6 @@
 //! Rule packs: YAML data, validated when read, embedded defaults.
 
+pub mod entity;
 mod load;
 pub mod pattern;
 
@@ -8,6 +9,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+pub use entity::{Bound, Check, ValueSpec};
 pub(crate) use load::to_pack_error;
 pub use load::{load_pack, suggest, PackError};
 pub use pattern::{Pattern, Patterns};
@@ -57,6 +59,10 @@ pub enum Kind {
     Forbid,
     Require,
     Signature,
+    /// A value in a clause against limits (定金 at most 20% of the price).
+    Range,
+    /// Built-in cross-checks of values and names (`check:`).
+    Consistency,
 }
 
 impl Kind {
@@ -65,8 +71,18 @@ impl Kind {
             Kind::Forbid => "forbid",
             Kind::Require => "require",
             Kind::Signature => "signature",
+            Kind::Range => "range",
+            Kind::Consistency => "consistency",
         }
     }
+
+    pub const ALL: [Kind; 5] = [
+        Kind::Forbid,
+        Kind::Require,
+        Kind::Signature,
+        Kind::Range,
+        Kind::Consistency,
+    ];
 }
 
 /// The unit a rule looks at.
@@ -131,6 +147,14 @@ pub struct Rule {
     pub roles: Vec<String>,
     pub markers: Patterns,
     pub message_missing: Option<String>,
+    /// `entity`, `unit`, `min`, `max`: the value a `require` or `range` rule asks for.
+    pub value_spec: ValueSpec,
+    /// `value` (range): where the checked value is named (`定金`).
+    pub value: Patterns,
+    /// `of` (range): where the base a percentage limit applies to is named (`合同总价`).
+    pub of: Patterns,
+    /// `check` (consistency): which cross-check.
+    pub check: Option<Check>,
     /// Regexes derived from `fields` and `roles`, built once per rule rather than per
     /// document.
     pub(crate) vocab: std::sync::OnceLock<std::sync::Arc<crate::check::SignatureVocab>>,
