@@ -22,6 +22,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List the loaded rules
     Rules(RulesArgs),
+    /// Print the JSON Schema of the rule pack format (the one in rules/schema.json)
+    Schema,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

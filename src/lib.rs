@@ -6,6 +6,7 @@
 //! function, one module per rule kind) into [`diagnostic::Diagnostic`]s, and handed to an
 //! [`emit::Emitter`] (one module per format).
 
+pub mod authoring;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
@@ -51,6 +52,7 @@ pub fn run(cli: cli::Cli, io: Io) -> u8 {
     match cli.command {
         Command::Check(args) => run_check(args, io),
         Command::Rules(args) => run_rules(args, io),
+        Command::Schema => authoring::run_schema(io),
     }
 }
 
