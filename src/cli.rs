@@ -22,6 +22,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List the loaded rules
     Rules(RulesArgs),
+    /// Check rule packs without checking any draft: every problem, with its YAML position
+    Validate(ValidateArgs),
     /// Print the JSON Schema of the rule pack format (the one in rules/schema.json)
     Schema,
 }
@@ -99,4 +101,20 @@ pub struct RulesArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
     pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Rule packs: YAML files, or directories of them (*.yaml, *.yml)
+    #[arg(value_name = "PACK", required = true)]
+    pub packs: Vec<PathBuf>,
+    /// Check ids against these packs only, not also against the default packs
+    #[arg(long)]
+    pub no_default_rules: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Full, help_heading = "Output")]
+    pub format: Format,
+    /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with `auto`)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
+    pub color: ColorChoice,
 }

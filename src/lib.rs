@@ -53,6 +53,7 @@ pub fn run(cli: cli::Cli, io: Io) -> u8 {
         Command::Check(args) => run_check(args, io),
         Command::Rules(args) => run_rules(args, io),
         Command::Schema => authoring::run_schema(io),
+        Command::Validate(args) => authoring::run_validate(args, io),
     }
 }
 
@@ -137,7 +138,7 @@ pub fn report_pack_errors(errors: &[PackError], w: &mut dyn WriteColor) -> io::R
     Ok(())
 }
 
-fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+pub(crate) fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -154,7 +155,7 @@ fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     }
 }
 
-fn color_writer<'a>(w: &'a mut dyn Write, color: bool) -> Box<dyn WriteColor + 'a> {
+pub(crate) fn color_writer<'a>(w: &'a mut dyn Write, color: bool) -> Box<dyn WriteColor + 'a> {
     if color {
         Box::new(Ansi::new(w))
     } else {

@@ -2,6 +2,20 @@
 //! `validate`, `test`, `schema`). Each computes a report with pure functions and writes it to
 //! the writers it is given.
 
+pub mod examples;
+pub mod validate;
+pub mod yaml_tree;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::termcolor::WriteColor;
+use codespan_reporting::term::{self, Config};
+
+use crate::cli::{Format, ValidateArgs};
+use crate::rules::RuleSet;
 use crate::{Io, EXIT_CLEAN, EXIT_ERROR};
 
 /// `clauselint schema`: the JSON Schema of the pack format.
@@ -16,4 +30,157 @@ pub fn run_schema(io: Io) -> u8 {
             EXIT_ERROR
         }
     }
+}
+
+/// The pack files a list of PACK arguments names, with their texts (or why they could not
+/// be read), sorted within each directory and free of duplicates. A directory without
+/// packs is an error, never a silent pass.
+pub fn read_packs(args: &[PathBuf]) -> Vec<(PathBuf, Result<String, String>)> {
+    let mut out: Vec<(PathBuf, Result<String, String>)> = Vec::new();
+    for a in args {
+        match crate::walk::pack_files(a) {
+            Ok(files) if files.is_empty() => out.push((
+                a.clone(),
+                Err("no rule packs (*.yaml, *.yml) in this directory".into()),
+            )),
+            Ok(files) => {
+                for f in files {
+                    if out.iter().any(|(p, _)| *p == f) {
+                        continue;
+                    }
+                    let text = std::fs::read_to_string(&f).map_err(|e| e.to_string());
+                    out.push((f, text));
+                }
+            }
+            Err(e) => out.push((a.clone(), Err(e.to_string()))),
+        }
+    }
+    out
+}
+
+/// 1-based line and character column of a byte offset.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, col)
+}
+
+/// `clauselint validate`.
+pub fn run_validate(args: ValidateArgs, io: Io) -> u8 {
+    let inputs = read_packs(&args.packs);
+    let defaults = if args.no_default_rules {
+        RuleSet::default()
+    } else {
+        RuleSet::embedded()
+    };
+    let reports = validate::validate_packs(&inputs, &defaults);
+    let color = crate::use_color(args.color, io.out_is_terminal);
+    let res = match args.format {
+        Format::Full => {
+            let mut w = crate::color_writer(io.out, color);
+            write_problems_full(&reports, &mut *w)
+        }
+        Format::Short => write_problems_short(&reports, io.out),
+        Format::Json => write_problems_json(&reports, io.out),
+    };
+    if let Err(e) = res {
+        let _ = writeln!(io.err, "error: cannot write output: {e}");
+        return EXIT_ERROR;
+    }
+    let (problems, rules, bad) = validate::count(&reports);
+    if args.format != Format::Json {
+        let packs = plural(reports.len(), "pack", "packs");
+        let rules = plural(rules, "rule", "rules");
+        let _ = if problems == 0 {
+            writeln!(io.err, "{packs}, {rules}: no problems")
+        } else {
+            writeln!(
+                io.err,
+                "{} in {} of {packs} ({rules})",
+                plural(problems, "problem", "problems"),
+                bad.len()
+            )
+        };
+    }
+    if problems == 0 {
+        EXIT_CLEAN
+    } else {
+        EXIT_ERROR
+    }
+}
+
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn write_problems_full(reports: &[validate::PackReport], w: &mut dyn WriteColor) -> io::Result<()> {
+    let config = Config::default();
+    for r in reports {
+        let file = SimpleFile::new(r.path.display().to_string(), r.text.as_str());
+        for p in &r.problems {
+            if r.text.is_empty() {
+                writeln!(w, "error: {}: {}", r.path.display(), p.message)?;
+                continue;
+            }
+            let mut labels = vec![CsLabel::primary((), p.span.clone())];
+            labels.extend(
+                p.labels
+                    .iter()
+                    .map(|(s, m)| CsLabel::secondary((), s.clone()).with_message(m.clone())),
+            );
+            let d = CsDiagnostic::error()
+                .with_code("rules")
+                .with_message(&p.message)
+                .with_labels(labels)
+                .with_notes(p.notes.clone());
+            term::emit_to_write_style(w, &config, &file, &d).map_err(io::Error::other)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_problems_short(reports: &[validate::PackReport], w: &mut dyn Write) -> io::Result<()> {
+    for r in reports {
+        for p in &r.problems {
+            let (l, c) = line_col(&r.text, p.span.start);
+            writeln!(
+                w,
+                "{}:{l}:{c}: error[rules]: {}",
+                r.path.display(),
+                p.message
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn write_problems_json(reports: &[validate::PackReport], w: &mut dyn Write) -> io::Result<()> {
+    let mut all = Vec::new();
+    for r in reports {
+        for p in &r.problems {
+            let pos = |s: &std::ops::Range<usize>| {
+                let (l, c) = line_col(&r.text, s.start);
+                let (el, ec) = line_col(&r.text, s.end);
+                (l, c, el, ec)
+            };
+            let (l, c, el, ec) = pos(&p.span);
+            let labels: Vec<serde_json::Value> = p
+                .labels
+                .iter()
+                .map(|(s, m)| {
+                    let (l, c, el, ec) = pos(s);
+                    serde_json::json!({"line": l, "column": c, "end_line": el, "end_column": ec, "message": m})
+                })
+                .collect();
+            all.push(serde_json::json!({
+                "path": r.path.display().to_string(), "severity": "error", "message": p.message,
+                "line": l, "column": c, "end_line": el, "end_column": ec,
+                "byte_start": p.span.start, "byte_end": p.span.end,
+                "labels": labels, "notes": p.notes,
+            }));
+        }
+    }
+    serde_json::to_writer_pretty(&mut *w, &all).map_err(io::Error::other)?;
+    writeln!(w)
 }
