@@ -22,6 +22,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List the loaded rules
     Rules(RulesArgs),
+    /// Explain a rule: what it reports, and its examples run live
+    Explain(ExplainArgs),
     /// Check rule packs without checking any draft: every problem, with its YAML position
     Validate(ValidateArgs),
     /// Print the JSON Schema of the rule pack format (the one in rules/schema.json)
@@ -114,6 +116,18 @@ pub struct ValidateArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Full, help_heading = "Output")]
     pub format: Format,
+    /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with `auto`)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// The rule id, e.g. `blank/underscore`
+    #[arg(value_name = "RULE")]
+    pub rule: String,
+    #[command(flatten)]
+    pub rule_args: RuleArgs,
     /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with `auto`)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
     pub color: ColorChoice,

@@ -53,6 +53,7 @@ pub fn run(cli: cli::Cli, io: Io) -> u8 {
         Command::Check(args) => run_check(args, io),
         Command::Rules(args) => run_rules(args, io),
         Command::Schema => authoring::run_schema(io),
+        Command::Explain(args) => authoring::run_explain(args, io),
         Command::Validate(args) => authoring::run_validate(args, io),
     }
 }

@@ -159,3 +159,63 @@ fn validate_json_and_unreadable_packs() {
         .code(2)
         .stdout(predicate::str::contains("no rule packs"));
 }
+
+#[test]
+fn explain_shows_the_rule_and_runs_its_examples() {
+    let (code, out) = stdout_of(&["explain", "blank/underscore"]);
+    assert_eq!(code, 0, "{out}");
+    for needle in [
+        "blank/underscore: 未填写的空白",
+        "kind:             forbid",
+        "severity:         error",
+        "pack:             zh-contract (rules/zh.yaml)",
+        "下划线空白",
+        "bad example 1: reported\nerror[blank/underscore]: 未填写的空白\n  ┌─ bad example 1:1:6",
+        "good example 1: clean",
+        // The English rule with the same id is explained too.
+        "blank/underscore: unfilled blank",
+        "error[blank/underscore]: unfilled blank",
+    ] {
+        assert!(out.contains(needle), "no {needle:?} in\n{out}");
+    }
+}
+
+#[test]
+fn explain_unknown_ids_get_a_suggestion() {
+    cmd()
+        .args(["explain", "blank/underscor"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "unknown rule `blank/underscor`; did you mean `blank/underscore`?",
+        ));
+    cmd()
+        .args(["explain", "deadline"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`deadline` is a category, not a rule; its rules: deadline/missing, deadline/vague",
+        ));
+    cmd()
+        .args(["explain", "zzz/qqq"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`clauselint rules` lists"));
+}
+
+#[test]
+fn explain_says_when_an_example_misbehaves() {
+    let (code, out) = stdout_of(&[
+        "explain",
+        "--rules",
+        "tests/data/packs/silent-example.yaml",
+        "--no-default-rules",
+        "blank/tbd-zh",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("bad example 1: NOT reported, but it should be: `when` does not match"),
+        "{out}"
+    );
+}

@@ -3,6 +3,7 @@
 //! the writers it is given.
 
 pub mod examples;
+pub mod explain;
 pub mod validate;
 pub mod yaml_tree;
 
@@ -14,7 +15,7 @@ use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::termcolor::WriteColor;
 use codespan_reporting::term::{self, Config};
 
-use crate::cli::{Format, ValidateArgs};
+use crate::cli::{ExplainArgs, Format, ValidateArgs};
 use crate::rules::RuleSet;
 use crate::{Io, EXIT_CLEAN, EXIT_ERROR};
 
@@ -183,4 +184,33 @@ fn write_problems_json(reports: &[validate::PackReport], w: &mut dyn Write) -> i
     }
     serde_json::to_writer_pretty(&mut *w, &all).map_err(io::Error::other)?;
     writeln!(w)
+}
+
+/// `clauselint explain RULE`.
+pub fn run_explain(args: ExplainArgs, io: Io) -> u8 {
+    let rules = match crate::load_rules(&args.rule_args) {
+        Ok(r) => r,
+        Err(errors) => {
+            let mut w = crate::color_writer(io.err, false);
+            let _ = crate::report_pack_errors(&errors, &mut *w);
+            return EXIT_ERROR;
+        }
+    };
+    let matching: Vec<&crate::rules::Rule> =
+        rules.rules.iter().filter(|r| r.id == args.rule).collect();
+    if matching.is_empty() {
+        let _ = writeln!(io.err, "error: {}", explain::unknown(&rules, &args.rule));
+        return EXIT_ERROR;
+    }
+    let color = crate::use_color(args.color, io.out_is_terminal);
+    let mut w = crate::color_writer(io.out, color);
+    for (i, r) in matching.iter().enumerate() {
+        let res = (if i > 0 { writeln!(w) } else { Ok(()) })
+            .and_then(|_| explain::explain(r, &rules, &mut *w));
+        if let Err(e) = res {
+            let _ = writeln!(io.err, "error: cannot write output: {e}");
+            return EXIT_ERROR;
+        }
+    }
+    EXIT_CLEAN
 }

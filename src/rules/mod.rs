@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-pub use load::{load_pack, PackError};
+pub use load::{load_pack, suggest, PackError};
 pub use pattern::{Pattern, Patterns};
 
 use crate::document::LangSet;
