@@ -26,6 +26,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Check rule packs without checking any draft: every problem, with its YAML position
     Validate(ValidateArgs),
+    /// Test rule packs: each rule's examples, and the NAME.test.md files next to a pack
+    Test(TestArgs),
     /// Print the JSON Schema of the rule pack format (the one in rules/schema.json)
     Schema,
 }
@@ -128,6 +130,17 @@ pub struct ExplainArgs {
     pub rule: String,
     #[command(flatten)]
     pub rule_args: RuleArgs,
+    /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with `auto`)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TestArgs {
+    /// Rule packs, directories of packs, or test files (default: the packs built into the
+    /// binary, examples only)
+    #[arg(value_name = "PACK|DIR")]
+    pub paths: Vec<PathBuf>,
     /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with `auto`)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
     pub color: ColorChoice,

@@ -55,6 +55,7 @@ pub fn run(cli: cli::Cli, io: Io) -> u8 {
         Command::Schema => authoring::run_schema(io),
         Command::Explain(args) => authoring::run_explain(args, io),
         Command::Validate(args) => authoring::run_validate(args, io),
+        Command::Test(args) => authoring::run_test(args, io),
     }
 }
 

@@ -219,3 +219,177 @@ fn explain_says_when_an_example_misbehaves() {
         "{out}"
     );
 }
+
+#[test]
+fn test_passes_on_the_default_packs_and_their_test_files() {
+    let (code, out) = stdout_of(&["test", "rules/"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("rules/zh.yaml (zh-contract)"), "{out}");
+    assert!(
+        out.contains("PASS  blank/underscore     1 bad, 1 good, 3 lines in zh.test.md"),
+        "{out}"
+    );
+    assert!(out.contains("1 line in zh.precedence.test.md"), "{out}");
+    assert!(!out.contains("FAIL"), "{out}");
+    let last = out.lines().last().unwrap();
+    let re = regex::Regex::new(r"^\d+ passed, 0 failed$").unwrap();
+    assert!(re.is_match(last), "last line: {last:?}");
+}
+
+#[test]
+fn test_without_paths_runs_the_built_in_examples() {
+    let (code, out) = stdout_of(&["test"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("rules/zh.yaml (zh-contract, built in)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("rules/en.yaml (en-contract, built in)"),
+        "{out}"
+    );
+}
+
+/// The issue's "done when": a user writes a new `forbid` rule in their own repository,
+/// tests it with `clauselint test`, and uses it with `--rules`, without touching Rust.
+#[test]
+fn a_user_writes_tests_and_uses_a_new_forbid_rule() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path();
+    std::fs::create_dir_all(root.join("rules")).unwrap();
+    std::fs::create_dir_all(root.join("contracts")).unwrap();
+    let pack = "\
+pack: house-rules
+lang: zh
+rules:
+  - id: blank/tbd-zh
+    kind: forbid
+    severity: error
+    message: 内容待定
+    help: 写明具体内容
+    description: 合同条款写成“待定”“待补充”，说明双方还没有谈妥。
+    pattern: '待定|待补充'
+    examples:
+      bad: ['付款方式：待定']
+      good: ['付款方式：银行转账']
+";
+    std::fs::write(root.join("rules/house.yaml"), pack).unwrap();
+    std::fs::write(
+        root.join("rules/house.test.md"),
+        "# 测试\n\n<!-- expect: blank/tbd-zh -->\n交付地点：待补充\n\n交付地点：杭州市余杭区\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("contracts/draft.md"),
+        "# 采购合同\n\n1. 付款方式：银行转账。\n2. 交货日期：待定。\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let mut c = Command::cargo_bin("clauselint").unwrap();
+        c.current_dir(root)
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        let out = c.args(args).output().unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+
+    let (code, out, err) = run(&["validate", "rules/"]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    let (code, out, _) = run(&["test", "rules/"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("PASS  blank/tbd-zh  1 bad, 1 good, 1 line in house.test.md"),
+        "{out}"
+    );
+    assert_eq!(out.lines().last(), Some("1 passed, 0 failed"));
+
+    let (code, out, _) = run(&["explain", "--rules", "rules/house.yaml", "blank/tbd-zh"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("bad example 1: reported"), "{out}");
+
+    let (code, out, _) = run(&[
+        "check",
+        "--format",
+        "short",
+        "--rules",
+        "rules/",
+        "contracts/",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("contracts/draft.md:4:9: error[blank/tbd-zh]: 内容待定"),
+        "{out}"
+    );
+
+    // A finding on an unmarked line fails the test, and so does a bad example that the
+    // pattern misses.
+    std::fs::write(
+        root.join("rules/house.test.md"),
+        "# 测试\n\n<!-- expect: blank/tbd-zh -->\n交付地点：待补充\n\n验收标准：待定\n",
+    )
+    .unwrap();
+    let (code, out, _) = run(&["test", "rules/"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("rules/house.test.md:6:6: unexpected `blank/tbd-zh`: 内容待定"),
+        "{out}"
+    );
+    assert_eq!(out.lines().last(), Some("0 passed, 1 failed"));
+
+    std::fs::write(
+        root.join("rules/house.yaml"),
+        pack.replace("'待定|待补充'", "'待补充'"),
+    )
+    .unwrap();
+    let (code, out, _) = run(&["test", "rules/house.yaml"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("(zh) bad example 1 is not reported: `pattern` does not match the example"),
+        "{out}"
+    );
+    let (code, out, _) = run(&["validate", "rules/house.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("bad example 1 does not produce a `blank/tbd-zh` finding"),
+        "{out}"
+    );
+}
+
+#[test]
+fn test_files_with_wrong_expectations_fail_with_their_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/zh.yaml"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("zh.yaml"), pack).unwrap();
+    std::fs::write(
+        dir.path().join("zh.test.md"),
+        "# t\n\n<!-- expect: deadline/vague -->\n联系电话：____\n\n<!-- expect: blank/undersore -->\n联系电话：____\n\n<!-- expect: blank/underscore -->\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("orphan.test.md"), "# t\n").unwrap();
+    let out = cmd().arg("test").arg(dir.path()).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    // An orphan test file is an error (exit 2), never a silent pass.
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("orphan.test.md: test file without a pack"),
+        "{stderr}"
+    );
+    for needle in [
+        "zh.test.md:4: expected `deadline/vague`, got `blank/underscore`",
+        "zh.test.md:4:6: unexpected extra `blank/underscore`: 未填写的空白",
+        "zh.test.md:6: `blank/undersore` is not a rule of this pack; did you mean `blank/underscore`?",
+        "zh.test.md:7:6: unexpected extra `blank/underscore`",
+        "zh.test.md:9: `expect:` must be directly above the line it speaks of",
+    ] {
+        assert!(stdout.contains(needle), "no {needle:?} in\n{stdout}");
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod examples;
 pub mod explain;
+pub mod test_cmd;
 pub mod validate;
 pub mod yaml_tree;
 
@@ -12,10 +13,10 @@ use std::path::PathBuf;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel};
 use codespan_reporting::files::SimpleFile;
-use codespan_reporting::term::termcolor::WriteColor;
+use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
 use codespan_reporting::term::{self, Config};
 
-use crate::cli::{ExplainArgs, Format, ValidateArgs};
+use crate::cli::{ExplainArgs, Format, TestArgs, ValidateArgs};
 use crate::rules::RuleSet;
 use crate::{Io, EXIT_CLEAN, EXIT_ERROR};
 
@@ -213,4 +214,96 @@ pub fn run_explain(args: ExplainArgs, io: Io) -> u8 {
         }
     }
     EXIT_CLEAN
+}
+
+/// `clauselint test`.
+pub fn run_test(args: TestArgs, io: Io) -> u8 {
+    let (targets, path_errors) = if args.paths.is_empty() {
+        (test_cmd::builtin_targets(), Vec::new())
+    } else {
+        test_cmd::targets(&args.paths)
+    };
+    let color = crate::use_color(args.color, io.out_is_terminal);
+    let mut w = crate::color_writer(io.out, color);
+    let mut passed = 0;
+    let mut failed = 0;
+    let mut load_errors = Vec::new();
+    for t in &targets {
+        let po = test_cmd::test_pack(t);
+        let res = write_pack_outcome(&po, &mut *w);
+        if let Err(e) = res {
+            let _ = writeln!(io.err, "error: cannot write output: {e}");
+            return EXIT_ERROR;
+        }
+        passed += po.outcomes.iter().filter(|o| o.passed()).count();
+        failed += po.outcomes.iter().filter(|o| !o.passed()).count();
+        if let Some(e) = po.error {
+            load_errors.push(e);
+        }
+    }
+    let _ = writeln!(w);
+    let _ = writeln!(w, "{passed} passed, {failed} failed");
+    drop(w);
+    if !load_errors.is_empty() {
+        let mut ew = crate::color_writer(io.err, false);
+        let _ = crate::report_pack_errors(&load_errors, &mut *ew);
+    }
+    for (p, e) in &path_errors {
+        let _ = writeln!(io.err, "error: {}: {e}", p.display());
+    }
+    if !load_errors.is_empty() || !path_errors.is_empty() {
+        EXIT_ERROR
+    } else if failed > 0 {
+        crate::EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+fn write_pack_outcome(po: &test_cmd::PackOutcome, w: &mut dyn WriteColor) -> io::Result<()> {
+    let mut title = po.path.display().to_string();
+    match (&po.name, po.builtin) {
+        (Some(n), true) => title.push_str(&format!(" ({n}, built in)")),
+        (Some(n), false) => title.push_str(&format!(" ({n})")),
+        _ => {}
+    }
+    w.set_color(ColorSpec::new().set_bold(true))?;
+    write!(w, "{title}")?;
+    w.reset()?;
+    writeln!(w)?;
+    if po.error.is_some() {
+        w.set_color(ColorSpec::new().set_bold(true).set_fg(Some(Color::Red)))?;
+        write!(w, "  ERROR")?;
+        w.reset()?;
+        writeln!(
+            w,
+            " the pack does not load (see below); `clauselint validate {}` lists every problem",
+            po.path.display()
+        )?;
+        return Ok(());
+    }
+    let width = po
+        .outcomes
+        .iter()
+        .map(|o| o.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for o in &po.outcomes {
+        let (label, c) = if o.passed() {
+            ("PASS", Color::Green)
+        } else {
+            ("FAIL", Color::Red)
+        };
+        w.set_color(ColorSpec::new().set_bold(true).set_fg(Some(c)))?;
+        write!(w, "  {label}")?;
+        w.reset()?;
+        writeln!(w, "  {:<width$}  {}", o.name, o.summary)?;
+        for f in &o.failures {
+            for (i, l) in f.lines().enumerate() {
+                let indent = if i == 0 { "        - " } else { "          " };
+                writeln!(w, "{indent}{l}")?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -76,7 +76,7 @@ pub fn validate_packs(
     let mut reports = Vec::new();
     for (path, text) in inputs {
         let report = match text {
-            Ok(text) => validate_pack(path, text, &existing, defaults),
+            Ok(text) => validate_pack(path, text, &existing),
             Err(e) => PackReport {
                 path: path.clone(),
                 text: String::new(),
@@ -91,9 +91,8 @@ pub fn validate_packs(
     reports
 }
 
-/// Validate one pack. `existing` are the rules loaded before it; `context` supplies the
-/// priority and signature rules the examples run with when the pack has none of its own.
-pub fn validate_pack(path: &Path, text: &str, existing: &[Rule], context: &RuleSet) -> PackReport {
+/// Validate one pack. `existing` are the rules loaded before it (ids must not repeat them).
+pub fn validate_pack(path: &Path, text: &str, existing: &[Rule]) -> PackReport {
     let mut report = PackReport {
         path: path.to_path_buf(),
         text: text.to_string(),
@@ -126,19 +125,16 @@ pub fn validate_pack(path: &Path, text: &str, existing: &[Rule], context: &RuleS
         return report;
     };
 
-    // Semantic checks on the rules that loaded without a problem of their own.
+    // Semantic checks on the rules that loaded without a problem of their own. Examples run
+    // with their own pack, as `clauselint test` runs them.
     let live: Vec<usize> = (0..items.len())
         .filter(|i| !structural.blanked[*i])
         .collect();
-    let mut set = RuleSet {
-        rules: existing.to_vec(),
-        priority: context.priority.clone(),
+    let set = RuleSet {
+        rules: rules.clone(),
+        priority: structural.priority.clone().unwrap_or_default(),
         packs: Vec::new(),
     };
-    set.rules.extend(rules.iter().cloned());
-    if let Some(p) = structural.priority {
-        set.priority = p;
-    }
     for it in &items {
         examples_present(&it.node, &mut report.problems);
     }
@@ -525,7 +521,7 @@ mod tests {
     use super::*;
 
     fn problems(text: &str) -> Vec<(usize, usize, String)> {
-        let r = validate_pack(Path::new("t.yaml"), text, &[], &RuleSet::default());
+        let r = validate_pack(Path::new("t.yaml"), text, &[]);
         r.problems
             .iter()
             .map(|p| {
