@@ -91,8 +91,12 @@ pub struct CheckArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RulesFormat {
+    /// a table: id, kind, severity, lang, pack, message
     Text,
+    /// a JSON array of rules with their descriptions and examples
     Json,
+    /// a reference page with descriptions and examples run live (docs/rules.md)
+    Markdown,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -294,7 +294,20 @@ fn run_rules(args: RulesArgs, io: Io) -> u8 {
                 .is_none_or(|c| r.id == c || r.category() == c.trim_end_matches('/'))
         })
         .collect();
+    if selected.is_empty() {
+        if let Some(c) = &args.category {
+            let _ = writeln!(
+                io.err,
+                "error: {}",
+                authoring::explain::unknown_category(&rules, c)
+            );
+            return EXIT_ERROR;
+        }
+    }
     let res = match args.format {
+        RulesFormat::Markdown => io
+            .out
+            .write_all(authoring::docs::rules_markdown(&rules, &selected).as_bytes()),
         RulesFormat::Json => {
             let v: Vec<serde_json::Value> = selected
                 .iter()
@@ -303,6 +316,8 @@ fn run_rules(args: RulesArgs, io: Io) -> u8 {
                         "id": r.id, "kind": r.kind.as_str(), "severity": r.severity.as_str(),
                         "lang": r.lang.names(), "pack": r.pack, "message": r.message,
                         "help": r.help, "description": r.description,
+                        "pack_path": r.pack_path.display().to_string(),
+                        "examples": {"bad": r.examples.bad, "good": r.examples.good},
                     })
                 })
                 .collect();

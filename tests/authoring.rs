@@ -393,3 +393,45 @@ fn test_files_with_wrong_expectations_fail_with_their_reason() {
         assert!(stdout.contains(needle), "no {needle:?} in\n{stdout}");
     }
 }
+
+#[test]
+fn rules_lists_packs_filters_by_category_and_prints_json_and_markdown() {
+    let (code, out) = stdout_of(&["rules", "--category", "precedence"]);
+    assert_eq!(code, 0);
+    assert!(out.lines().next().unwrap().contains("pack"), "{out}");
+    assert!(
+        out.contains("precedence/reversed  forbid     error     zh     zh-contract"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 5, "{out}");
+    cmd()
+        .args(["rules", "--category", "dedline"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `deadline`?"));
+    let (_, out) = stdout_of(&["rules", "--format", "json", "--category", "blank/tbd"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["pack"], "en-contract");
+    assert_eq!(v[0]["examples"]["bad"][0], "Number of named users: TBD");
+    let (code, out) = stdout_of(&["rules", "--format", "markdown"]);
+    assert_eq!(code, 0);
+    let committed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md"),
+    )
+    .unwrap();
+    assert_eq!(
+        out, committed,
+        "docs/rules.md is what `rules --format markdown` prints"
+    );
+}
+
+#[test]
+fn schema_prints_the_committed_schema() {
+    let (code, out) = stdout_of(&["schema"]);
+    assert_eq!(code, 0);
+    let committed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/schema.json"),
+    )
+    .unwrap();
+    assert_eq!(out, committed);
+}

@@ -1,6 +1,7 @@
 //! Generated files that are committed must match what the code generates:
-//! `rules/schema.json` (the pack format's JSON Schema). Set `CLAUSELINT_BLESS=1` to rewrite
-//! them instead of failing.
+//! `rules/schema.json` (the pack format's JSON Schema) and `docs/rules.md` (the default rules
+//! with their descriptions and examples). Set `CLAUSELINT_BLESS=1` to rewrite them instead
+//! of failing.
 
 use std::path::Path;
 
@@ -39,6 +40,17 @@ fn schema_json_is_up_to_date() {
         "rules/schema.json",
         &clauselint::rules::schema::pack_schema_json(),
         clauselint::rules::schema::REGENERATE,
+    );
+}
+
+#[test]
+fn docs_rules_md_is_up_to_date() {
+    let set = clauselint::rules::RuleSet::embedded();
+    let all: Vec<&clauselint::rules::Rule> = set.rules.iter().collect();
+    check_generated(
+        "docs/rules.md",
+        &clauselint::authoring::docs::rules_markdown(&set, &all),
+        clauselint::authoring::docs::REGENERATE,
     );
 }
 

@@ -28,6 +28,23 @@ pub fn unknown(rules: &RuleSet, id: &str) -> String {
     }
 }
 
+/// What to say when `rules --category` selects nothing.
+pub fn unknown_category(rules: &RuleSet, category: &str) -> String {
+    let mut cats: Vec<&str> = rules.rules.iter().map(Rule::category).collect();
+    cats.sort();
+    cats.dedup();
+    match suggest(category, cats.iter().copied()) {
+        Some(s) => format!("no rule has the category or id `{category}`; did you mean `{s}`?"),
+        None => format!(
+            "no rule has the category or id `{category}`; the categories are {}",
+            cats.iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 fn heading(w: &mut dyn WriteColor, text: &str) -> io::Result<()> {
     w.set_color(ColorSpec::new().set_bold(true))?;
     write!(w, "{text}")?;

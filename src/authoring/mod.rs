@@ -2,6 +2,7 @@
 //! `validate`, `test`, `schema`). Each computes a report with pure functions and writes it to
 //! the writers it is given.
 
+pub mod docs;
 pub mod examples;
 pub mod explain;
 pub mod test_cmd;
