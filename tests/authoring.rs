@@ -225,10 +225,10 @@ fn test_passes_on_the_default_packs_and_their_test_files() {
     let (code, out) = stdout_of(&["test", "rules/"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("rules/zh.yaml (zh-contract)"), "{out}");
-    assert!(
-        out.contains("PASS  blank/underscore     1 bad, 1 good, 3 lines in zh.test.md"),
-        "{out}"
-    );
+    let line =
+        regex::Regex::new(r"PASS  blank/underscore +\d+ bad, \d+ good, 3 lines in zh.test.md")
+            .unwrap();
+    assert!(line.is_match(&out), "{out}");
     assert!(out.contains("1 line in zh.precedence.test.md"), "{out}");
     assert!(!out.contains("FAIL"), "{out}");
     let last = out.lines().last().unwrap();
