@@ -100,6 +100,13 @@ pub fn validate_pack(path: &Path, text: &str, existing: &[Rule]) -> PackReport {
         rule_count: 0,
         loaded: Vec::new(),
     };
+    if text.trim().is_empty() {
+        report.problems.push(Problem::new(
+            0..0,
+            "the pack is empty: a pack needs `pack:` (its name) and `rules:` (a list)",
+        ));
+        return report;
+    }
     let tree = match yaml_tree::parse(text) {
         Ok(t) => t,
         Err((msg, at)) => {
@@ -117,6 +124,12 @@ pub fn validate_pack(path: &Path, text: &str, existing: &[Rule]) -> PackReport {
     let mut structural = structural(path, text, &tree, &items, existing);
     duplicates_of_left_out(&tree, &items, &mut structural);
     report.problems = structural.problems;
+    if structural.loaded.is_some() && items.is_empty() {
+        let span = tree.entry("rules").map_or(0..0, |e| e.key.span.clone());
+        report
+            .problems
+            .push(Problem::new(span, "the pack has no rules"));
+    }
     let Some(rules) = structural.loaded else {
         for it in &items {
             examples_present(&it.node, &mut report.problems);
@@ -406,6 +419,10 @@ fn examples_present(node: &Node, problems: &mut Vec<Problem>) {
         problems.push(p);
         return;
     };
+    if !matches!(examples.value.value, yaml_tree::Value::Map(_)) {
+        // Not a map: the loader says what it should be.
+        return;
+    }
     for (list, what) in [("bad", "report"), ("good", "leave alone")] {
         if examples
             .value
@@ -602,6 +619,51 @@ mod tests {
             msgs[3].starts_with("19:5: rule `blank/c` has no `good` example"),
             "{msgs:#?}"
         );
+    }
+
+    #[test]
+    fn flow_style_lists_and_odd_shapes() {
+        let msgs = |t: &str| -> Vec<String> {
+            problems(t)
+                .into_iter()
+                .map(|(l, c, m)| format!("{l}:{c}: {m}"))
+                .collect()
+        };
+        // Flow maps, a regex inside a flow list and inside `scope`.
+        let got = msgs("pack: x\nlang: zh\nrules:\n  - {id: a/b, kind: forbid, mesage: m, pattern: x}\n  - {id: a/c, kind: forbid, message: m, pattern: ['ok', \"\\\\d(\"], scope: {heading: '[付款'}, examples: {bad: [x], good: [y]}}\n");
+        assert_eq!(got.len(), 4, "{got:#?}");
+        assert!(
+            got[0].starts_with("4:10: rule `a/b` has no examples"),
+            "{got:#?}"
+        );
+        assert!(
+            got[1].starts_with("4:29: rules[0]: unknown field `mesage`"),
+            "{got:#?}"
+        );
+        assert!(
+            got[2].starts_with("5:61: rules[1].pattern[1]: invalid regex: unclosed group"),
+            "{got:#?}"
+        );
+        assert!(
+            got[3].starts_with("5:84: rules[1].scope.heading: invalid regex"),
+            "{got:#?}"
+        );
+        // A rule that is not a map does not hide the next one.
+        let got = msgs("pack: x\nrules:\n  - just a string\n  - id: a/b\n    kind: forbid\n    message: m\n    pattern: x\n    examples: {bad: [y], good: [z]}\n");
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert!(
+            got[0].starts_with(
+                "3:5: rules[0]: invalid type: string \"just a string\", expected a rule"
+            ),
+            "{got:#?}"
+        );
+        assert!(
+            got[1].starts_with("8:22: bad example 1 does not produce"),
+            "{got:#?}"
+        );
+        // Empty packs are problems, not silent passes.
+        assert_eq!(msgs("pack: x\nrules: []\n"), ["2:1: the pack has no rules"]);
+        assert_eq!(msgs("\n").len(), 1);
     }
 
     #[test]

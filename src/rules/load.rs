@@ -416,7 +416,7 @@ fn to_pack_error(path: &Path, text: &str, e: serde_yaml::Error) -> PackError {
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
     }
-    message = did_you_mean(&message);
+    message = plain_words(&did_you_mean(&message));
     let mut end = token_end(text, start);
     if message.contains("invalid regex") {
         if let Some(pe) = LAST_PATTERN_ERROR.with(|l| l.borrow_mut().take()) {
@@ -502,6 +502,30 @@ fn offset_in_scalar(text: &str, start: usize, char_offset: usize) -> Option<usiz
         n += 1;
     }
     None
+}
+
+/// serde names Rust types ("expected struct RawRule"); say what the YAML should be.
+fn plain_words(message: &str) -> String {
+    [
+        (
+            "expected struct RawPack",
+            "expected a rule pack: a map with `pack` and `rules`",
+        ),
+        (
+            "expected struct RawRule",
+            "expected a rule: a map with `id`, `kind`, `message`, …",
+        ),
+        (
+            "expected struct Examples",
+            "expected `{bad: [...], good: [...]}`",
+        ),
+        (
+            "expected a YAML tag starting with '!'",
+            "expected a single value",
+        ),
+    ]
+    .iter()
+    .fold(message.to_string(), |m, (from, to)| m.replace(from, to))
 }
 
 /// Turn serde's "unknown field `mesage`, expected one of …" into a did-you-mean.
