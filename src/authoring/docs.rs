@@ -229,6 +229,18 @@ mod tests {
         let all: Vec<&Rule> = set.rules.iter().collect();
         let md = rules_markdown(&set, &all);
         for r in &set.rules {
+            assert!(
+                r.description
+                    .as_deref()
+                    .is_some_and(|d| !d.trim().is_empty()),
+                "{}: every default rule has a description",
+                r.id
+            );
+            assert!(
+                !r.examples.bad.is_empty() && !r.examples.good.is_empty(),
+                "{}: every default rule has bad and good examples",
+                r.id
+            );
             assert!(md.contains(&format!("\n### `{}`\n", r.id)), "{}", r.id);
             for ex in r.examples.bad.iter().chain(&r.examples.good) {
                 assert!(md.contains(ex.as_str()), "{}: {ex}", r.id);

@@ -125,10 +125,16 @@ pub fn why_silent(rule: &Rule, context: &RuleSet, text: &str) -> Diagnosis {
     match rule.kind {
         Kind::Forbid => why_forbid_silent(rule, context, text),
         Kind::Require => why_require_silent(rule, context, text),
-        _ => Diagnosis {
+        Kind::Signature => Diagnosis {
             key: Some("fields"),
             index: None,
             reason: "no unfilled field was found: does the example have a signature block (after one of `markers`, or a trailing run of label lines) with a label from `fields`?".into(),
+        },
+        #[allow(unreachable_patterns)] // kinds added later get the general answer
+        _ => Diagnosis {
+            key: None,
+            index: None,
+            reason: format!("the `{}` rule finds nothing in the example", rule.kind.as_str()),
         },
     }
 }
@@ -255,10 +261,16 @@ pub fn why_reported(rule: &Rule, context: &RuleSet, text: &str) -> Diagnosis {
                 "`when` matches the example and no regex of `must` does"
             },
         ),
-        _ => Diagnosis {
+        Kind::Signature => Diagnosis {
             key: None,
             index: None,
             reason: "the example has a signature field the rule takes for unfilled".into(),
+        },
+        #[allow(unreachable_patterns)] // kinds added later get the general answer
+        _ => Diagnosis {
+            key: None,
+            index: None,
+            reason: format!("the `{}` rule reports the example", rule.kind.as_str()),
         },
     }
 }
