@@ -435,3 +435,19 @@ fn schema_prints_the_committed_schema() {
     .unwrap();
     assert_eq!(out, committed);
 }
+
+#[test]
+fn an_unreadable_test_file_is_an_error_not_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("house.yaml"),
+        "pack: house\nlang: zh\nrules:\n  - id: blank/tbd-zh\n    kind: forbid\n    message: 内容待定\n    pattern: 待定\n    examples: {bad: ['付款方式：待定'], good: ['付款方式：转账']}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("house.test.md"), [0xbc, 0xd7, 0x3a, 0x5f]).unwrap();
+    let out = cmd().arg("test").arg(dir.path()).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("house.test.md"), "{stdout}");
+    assert!(stdout.contains("not valid UTF-8"), "{stdout}");
+}

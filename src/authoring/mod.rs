@@ -229,6 +229,7 @@ pub fn run_test(args: TestArgs, io: Io) -> u8 {
     let mut passed = 0;
     let mut failed = 0;
     let mut load_errors = Vec::new();
+    let mut file_errors = false;
     for t in &targets {
         let po = test_cmd::test_pack(t);
         let res = write_pack_outcome(&po, &mut *w);
@@ -238,6 +239,7 @@ pub fn run_test(args: TestArgs, io: Io) -> u8 {
         }
         passed += po.outcomes.iter().filter(|o| o.passed()).count();
         failed += po.outcomes.iter().filter(|o| !o.passed()).count();
+        file_errors |= po.file_error;
         if let Some(e) = po.error {
             load_errors.push(e);
         }
@@ -252,7 +254,7 @@ pub fn run_test(args: TestArgs, io: Io) -> u8 {
     for (p, e) in &path_errors {
         let _ = writeln!(io.err, "error: {}: {e}", p.display());
     }
-    if !load_errors.is_empty() || !path_errors.is_empty() {
+    if !load_errors.is_empty() || !path_errors.is_empty() || file_errors {
         EXIT_ERROR
     } else if failed > 0 {
         crate::EXIT_FINDINGS

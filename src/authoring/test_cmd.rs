@@ -50,6 +50,8 @@ pub struct PackOutcome {
     pub name: Option<String>,
     /// The pack did not load (or could not be read): nothing was tested.
     pub error: Option<PackError>,
+    /// A test file could not be read or checked (exit code 2, as in `check`).
+    pub file_error: bool,
     pub outcomes: Vec<Outcome>,
 }
 
@@ -203,6 +205,7 @@ pub fn test_pack(t: &Target) -> PackOutcome {
         builtin: t.builtin,
         name: None,
         error: None,
+        file_error: false,
         outcomes: Vec::new(),
     };
     let text = match &t.text {
@@ -236,7 +239,7 @@ pub fn test_pack(t: &Target) -> PackOutcome {
     }
     let mut file_outcomes = Vec::new();
     for f in &t.test_files {
-        run_test_file(f, &set, &mut per, &mut file_outcomes);
+        po.file_error |= !run_test_file(f, &set, &mut per, &mut file_outcomes);
     }
     for id in order {
         let (failures, counts) = per.remove(&id).unwrap_or_default();
@@ -376,12 +379,13 @@ pub fn expectations(text: &str) -> (Expected, Vec<(usize, String)>) {
     (m, problems)
 }
 
+/// Returns false when the file could not be read or checked.
 fn run_test_file(
     path: &Path,
     set: &RuleSet,
     per: &mut BTreeMap<String, (Vec<String>, Counts)>,
     file_outcomes: &mut Vec<Outcome>,
-) {
+) -> bool {
     let shown = path.display().to_string();
     let name = path
         .file_name()
@@ -395,7 +399,7 @@ fn run_test_file(
                 summary: "test file".into(),
                 failures: vec![format!("cannot read: {e}")],
             });
-            return;
+            return false;
         }
     };
     let diags = match crate::check_source(&source, set) {
@@ -406,7 +410,7 @@ fn run_test_file(
                 summary: "test file".into(),
                 failures: vec![format!("cannot be checked: {e}")],
             });
-            return;
+            return false;
         }
     };
     let (expected, problems) = expectations(&source.text);
@@ -486,6 +490,7 @@ fn run_test_file(
             failures: file_failures,
         });
     }
+    true
 }
 
 #[cfg(test)]
