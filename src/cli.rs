@@ -23,6 +23,14 @@ pub enum Command {
     Check(CheckArgs),
     /// List the loaded rules
     Rules(RulesArgs),
+    /// Explain a rule: what it reports, and its examples run live
+    Explain(ExplainArgs),
+    /// Check rule packs without checking any draft: every problem, with its YAML position
+    Validate(ValidateArgs),
+    /// Test rule packs: each rule's examples, and the NAME.test.md files next to a pack
+    Test(TestArgs),
+    /// Print the JSON Schema of the rule pack format (the one in rules/schema.json)
+    Schema,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
 }
@@ -229,8 +237,12 @@ fn parse_output(s: &str) -> Result<OutputTarget, String> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RulesFormat {
+    /// a table: id, kind, severity, lang, pack, message
     Text,
+    /// a JSON array of rules with their descriptions and examples
     Json,
+    /// a reference page with descriptions and examples run live (docs/rules.md)
+    Markdown,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -243,4 +255,54 @@ pub struct RulesArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
     pub format: RulesFormat,
+}
+
+/// Output formats of `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// codespan diagnostics pointing into the YAML
+    Full,
+    /// one line per problem: path:line:col: error: message
+    Short,
+    /// a JSON array of problems
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Rule packs: YAML files, or directories of them (*.yaml, *.yml)
+    #[arg(value_name = "PACK", required = true)]
+    pub packs: Vec<PathBuf>,
+    /// Check ids against these packs only, not also against the default packs
+    #[arg(long)]
+    pub no_default_rules: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Full, help_heading = "Output")]
+    pub format: ValidateFormat,
+    /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with `auto`)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// The rule id, e.g. `blank/underscore`
+    #[arg(value_name = "RULE")]
+    pub rule: String,
+    #[command(flatten)]
+    pub rule_args: RuleArgs,
+    /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with `auto`)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TestArgs {
+    /// Rule packs, directories of packs, or test files (default: the packs built into the
+    /// binary, examples only)
+    #[arg(value_name = "PACK|DIR")]
+    pub paths: Vec<PathBuf>,
+    /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with `auto`)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
+    pub color: ColorChoice,
 }

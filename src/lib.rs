@@ -6,6 +6,7 @@
 //! function, one module per rule kind) into [`diagnostic::Diagnostic`]s, and handed to an
 //! [`emit::Emitter`] (one module per format).
 
+pub mod authoring;
 pub mod baseline;
 pub mod check;
 pub mod cli;
@@ -62,6 +63,10 @@ pub fn run(cli: cli::Cli, io: Io) -> u8 {
             clap_complete::generate(args.shell, &mut cmd, "clauselint", io.out);
             EXIT_CLEAN
         }
+        Command::Schema => authoring::run_schema(io),
+        Command::Explain(args) => authoring::run_explain(args, io),
+        Command::Validate(args) => authoring::run_validate(args, io),
+        Command::Test(args) => authoring::run_test(args, io),
     }
 }
 
@@ -146,7 +151,7 @@ pub fn report_pack_errors(errors: &[PackError], w: &mut dyn WriteColor) -> io::R
     Ok(())
 }
 
-fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+pub(crate) fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -163,7 +168,7 @@ fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     }
 }
 
-fn color_writer<'a>(w: &'a mut dyn Write, color: bool) -> Box<dyn WriteColor + 'a> {
+pub(crate) fn color_writer<'a>(w: &'a mut dyn Write, color: bool) -> Box<dyn WriteColor + 'a> {
     if color {
         Box::new(Ansi::new(w))
     } else {
@@ -467,7 +472,20 @@ fn run_rules(args: RulesArgs, io: Io) -> u8 {
                 .is_none_or(|c| r.id == c || r.category() == c.trim_end_matches('/'))
         })
         .collect();
+    if selected.is_empty() {
+        if let Some(c) = &args.category {
+            let _ = writeln!(
+                io.err,
+                "error: {}",
+                authoring::explain::unknown_category(&rules, c)
+            );
+            return EXIT_ERROR;
+        }
+    }
     let res = match args.format {
+        RulesFormat::Markdown => io
+            .out
+            .write_all(authoring::docs::rules_markdown(&rules, &selected).as_bytes()),
         RulesFormat::Json => {
             let v: Vec<serde_json::Value> = selected
                 .iter()
@@ -476,6 +494,8 @@ fn run_rules(args: RulesArgs, io: Io) -> u8 {
                         "id": r.id, "kind": r.kind.as_str(), "severity": r.severity.as_str(),
                         "lang": r.lang.names(), "pack": r.pack, "message": r.message,
                         "help": r.help, "description": r.description,
+                        "pack_path": r.pack_path.display().to_string(),
+                        "examples": {"bad": r.examples.bad, "good": r.examples.good},
                     })
                 })
                 .collect();

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use regex::Regex;
+use schemars::JsonSchema;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
@@ -55,85 +56,148 @@ pub struct LoadedPack {
     pub rules: Vec<Rule>,
 }
 
-#[derive(Deserialize)]
+// The doc comments on these types become the descriptions in `rules/schema.json`.
+
+/// A clauselint rule pack: YAML read by `--rules`, checked by `clauselint validate`.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawPack {
+#[schemars(title = "clauselint rule pack", rename = "Pack")]
+pub(super) struct RawPack {
+    /// The pack's name, shown by `clauselint rules`.
     pack: String,
+    /// The default language of the pack's rules: `zh`, `en`, `both`, or a list.
     #[serde(default)]
+    #[schemars(with = "Option<super::schema::LangSchema>")]
     lang: Option<RawLang>,
+    /// What the pack is for.
     #[serde(default)]
     description: Option<String>,
+    /// Category order for overlapping findings (first wins); default `signature`,
+    /// `percentage`, `deadline`, `precedence`, `blank`.
     #[serde(default)]
     priority: Option<Vec<String>>,
+    /// The rules.
     rules: Vec<RawRule>,
 }
 
-#[derive(Deserialize)]
+/// One rule. Which keys are allowed and required depends on `kind`.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Rule")]
 struct RawRule {
+    /// `category/name`, lowercase kebab-case (e.g. `blank/underscore`); unique per language
+    /// across all loaded packs.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$"))]
     id: String,
+    /// What the rule checks.
     kind: Kind,
+    /// `error` (default), `warning` or `info`.
     #[serde(default)]
     severity: Option<Severity>,
+    /// The finding's message (zh packs speak Chinese; English lowercase, no trailing
+    /// period). Signature rules may use `{party}` and `{field}`.
     message: Option<String>,
+    /// A help line printed under the finding: how to fix it.
     #[serde(default)]
     help: Option<String>,
+    /// What the rule reports and why it matters (shown by `clauselint explain` and in
+    /// docs/rules.md).
     #[serde(default)]
     description: Option<String>,
-    #[serde(default)]
+    /// Snippets the rule must report (`bad`) and leave alone (`good`); run by
+    /// `clauselint validate`, `test` and `explain`.
+    #[schemars(required)]
     examples: Option<Examples>,
+    /// The rule's languages (default: the pack's `lang`).
     #[serde(default)]
+    #[schemars(with = "Option<super::schema::LangSchema>")]
     lang: Option<RawLang>,
+    /// The unit the rule looks at: `clause` (default), `sentence`, `section`, `document`.
     #[serde(default, rename = "in")]
     unit: Option<Unit>,
+    /// Where the rule applies: `body`, `signature-block`, `any` (default) or
+    /// `{heading: REGEX}` (only under headings that match).
     #[serde(default)]
+    #[schemars(with = "Option<super::schema::ScopeSchema>")]
     scope: Option<RawScope>,
+    /// Restrict the rule to these kinds of clause.
     #[serde(default)]
     clause_kinds: Option<Vec<ClauseKindName>>,
+    /// forbid: the regex (or regexes) that must not occur. A named group `at` narrows the
+    /// reported span.
     #[serde(default)]
     pattern: Option<Patterns>,
+    /// forbid, require: only units that match this regex (or any of these) are looked at;
+    /// for require, the finding sits on the match (or its `at` group).
     #[serde(default)]
     when: Option<Patterns>,
+    /// require: the regex (or any of these) that must occur in every unit that matches
+    /// `when`.
     #[serde(default)]
     must: Option<Patterns>,
+    /// Skip a unit that also matches this regex (or any of these).
     #[serde(default)]
     unless: Option<Patterns>,
+    /// forbid: skip a match whose own text matches this regex (or any of these).
     #[serde(default)]
     allow: Option<Patterns>,
+    /// signature: `auto` (parties from the draft) or a list of party labels.
     #[serde(default)]
+    #[schemars(with = "Option<super::schema::PartiesSchema>")]
     parties: Option<RawParties>,
+    /// signature: the field labels of a signature block (盖章, 签字, 日期, By, Name, …).
     #[serde(default)]
     fields: Option<Vec<String>>,
+    /// signature: the party roles to recognise (甲方, 出租方, Buyer, …).
     #[serde(default)]
     roles: Option<Vec<String>>,
+    /// signature: regexes for the lines that start a signature block.
     #[serde(default)]
     markers: Option<Patterns>,
+    /// signature: the message for a party with no signature lines (`{party}` is filled in).
     #[serde(default)]
     message_missing: Option<String>,
-    // The value layer: require/range/consistency keys (see rules/entity.rs).
+    /// require/range: the kind of value asked for (duration, percent, money, date), instead of `must`.
     #[serde(default)]
+    #[schemars(with = "Option<super::schema::EntitySchema>")]
     entity: Option<EntitySpec>,
+    /// require/range/consistency: the lowest value allowed (`1日`, `20%`, or a year).
     #[serde(default)]
+    #[schemars(with = "Option<super::schema::BoundSchema>")]
     min: Option<Bound>,
+    /// require/range/consistency: the highest value allowed.
     #[serde(default)]
+    #[schemars(with = "Option<super::schema::BoundSchema>")]
     max: Option<Bound>,
+    /// require/range: the unit a duration or amount must be in (`工作日`, `day`, `CNY`, …).
     #[serde(default, rename = "unit")]
     value_unit: Option<String>,
+    /// range: a regex locating the value to check (e.g. the 定金 amount).
     #[serde(default)]
     value: Option<Patterns>,
+    /// range: a regex locating the base the value is a share of (e.g. the contract price).
     #[serde(default)]
     of: Option<Patterns>,
+    /// consistency: the built-in cross-check to run.
     #[serde(default)]
+    #[schemars(with = "Option<super::schema::CheckSchema>")]
     check: Option<Check>,
 }
 
-#[derive(Deserialize, Clone, Copy)]
+/// A kind of clause.
+#[derive(Deserialize, Clone, Copy, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "ClauseKind")]
 enum ClauseKindName {
+    /// a paragraph
     Paragraph,
+    /// a list item
     Item,
+    /// a heading
     Heading,
+    /// a table cell
     Cell,
+    /// a line ending in a colon that a list or table follows directly
     Intro,
 }
 
@@ -306,6 +370,23 @@ fn all_rule_keys() -> Vec<&'static str> {
     v
 }
 
+/// The keys a rule of this kind may have, and the keys it must have (besides `id` and
+/// `kind`). The JSON Schema is built from the same tables as the loader.
+pub(crate) fn kind_key_table(kind: Kind) -> (Vec<&'static str>, Vec<&'static str>) {
+    let mut allowed: Vec<&str> = COMMON_KEYS.to_vec();
+    allowed.extend(kind_keys(kind));
+    if kind == Kind::Require {
+        allowed.extend(REQUIRE_VALUE_KEYS);
+    }
+    let mut required = vec!["message"];
+    // A `require` rule needs `must` or `entity`; the schema cannot say "one of" in this
+    // table, so it requires neither and the loader enforces the choice.
+    if kind != Kind::Require {
+        required.extend(required_keys(kind));
+    }
+    (allowed, required)
+}
+
 fn id_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$").unwrap())
@@ -427,7 +508,7 @@ pub(crate) fn to_pack_error(path: &Path, text: &str, e: serde_yaml::Error) -> Pa
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
     }
-    message = did_you_mean(&message);
+    message = plain_words(&did_you_mean(&message));
     let mut end = token_end(text, start);
     if message.contains("invalid regex") {
         if let Some(pe) = LAST_PATTERN_ERROR.with(|l| l.borrow_mut().take()) {
@@ -513,6 +594,30 @@ fn offset_in_scalar(text: &str, start: usize, char_offset: usize) -> Option<usiz
         n += 1;
     }
     None
+}
+
+/// serde names Rust types ("expected struct RawRule"); say what the YAML should be.
+fn plain_words(message: &str) -> String {
+    [
+        (
+            "expected struct RawPack",
+            "expected a rule pack: a map with `pack` and `rules`",
+        ),
+        (
+            "expected struct RawRule",
+            "expected a rule: a map with `id`, `kind`, `message`, …",
+        ),
+        (
+            "expected struct Examples",
+            "expected `{bad: [...], good: [...]}`",
+        ),
+        (
+            "expected a YAML tag starting with '!'",
+            "expected a single value",
+        ),
+    ]
+    .iter()
+    .fold(message.to_string(), |m, (from, to)| m.replace(from, to))
 }
 
 /// Turn serde's "unknown field `mesage`, expected one of …" into a did-you-mean.

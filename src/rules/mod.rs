@@ -3,10 +3,12 @@
 pub mod entity;
 mod load;
 pub mod pattern;
+pub mod schema;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub use entity::{Bound, Check, ValueSpec};
@@ -27,11 +29,15 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 pub const DEFAULT_PRIORITY: &[&str] =
     &["signature", "percentage", "deadline", "precedence", "blank"];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+/// How serious a finding is; `--fail-on` compares against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// a remark; never fails a run unless `--fail-on info`
     Info,
+    /// fails a run only with `--fail-on warning`
     Warning,
+    /// the draft is not ready to sign (exit code 1)
     Error,
 }
 
@@ -53,11 +59,15 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// What a rule checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// `pattern` must not occur (in units that match `when`)
     Forbid,
+    /// where `when` matches (everywhere, without `when`), `must` must match too
     Require,
+    /// every field of every party's signature block must be filled
     Signature,
     /// A value in a clause against limits (定金 at most 20% of the price).
     Range,
@@ -86,13 +96,17 @@ impl Kind {
 }
 
 /// The unit a rule looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
+    /// a paragraph, list item, heading or table cell (the default)
     #[default]
     Clause,
+    /// a clause split after 。；;！？ and `. `
     Sentence,
+    /// a heading and everything under it
     Section,
+    /// the whole draft
     Document,
 }
 
@@ -114,12 +128,20 @@ pub enum Parties {
     List(Vec<String>),
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// Snippets that document a rule and test it: `clauselint validate`, `test` and `explain`
+/// run them live.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// The loader accepts a missing list (validate then says what is missing); editors ask for both.
+#[schemars(extend("required" = ["bad", "good"]))]
 pub struct Examples {
+    /// Drafts the rule must report (at least one; `clauselint validate` requires it).
     #[serde(default)]
+    #[schemars(length(min = 1))]
     pub bad: Vec<String>,
+    /// Drafts the rule must leave alone (at least one; `clauselint validate` requires it).
     #[serde(default)]
+    #[schemars(length(min = 1))]
     pub good: Vec<String>,
 }
 
