@@ -52,6 +52,7 @@ pub(crate) fn make(rule: &Rule, span: Span, message: String) -> Diagnostic {
         help: rule.help.clone(),
         span,
         labels: Vec::new(),
+        notes: Vec::new(),
     }
 }
 
