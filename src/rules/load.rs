@@ -13,7 +13,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::Deserialize;
 
 use super::pattern::{Pattern, Patterns, LAST_PATTERN_ERROR};
-use super::{Examples, Kind, Parties, Rule, Scope, Severity, Unit};
+use super::{Examples, Kind, Parties, Rule, Scope, Severity, TemplateChange, TemplateSpec, Unit};
 use crate::document::LangSet;
 
 /// A pack that could not be loaded, with the position in its YAML text.
@@ -109,6 +109,20 @@ struct RawRule {
     markers: Option<Patterns>,
     #[serde(default)]
     message_missing: Option<String>,
+    #[serde(default)]
+    change: Option<TemplateChange>,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    template_label: Option<String>,
+    #[serde(default)]
+    message_spill: Option<String>,
+    #[serde(default)]
+    slots: Option<Patterns>,
+    #[serde(default)]
+    slots_from: Option<Vec<String>>,
+    #[serde(default)]
+    absorb: Option<Patterns>,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -248,12 +262,24 @@ const COMMON_KEYS: &[&str] = &[
 const FORBID_KEYS: &[&str] = &["pattern", "when", "allow", "in"];
 const REQUIRE_KEYS: &[&str] = &["when", "must", "in"];
 const SIGNATURE_KEYS: &[&str] = &["parties", "fields", "roles", "markers", "message-missing"];
+const TEMPLATE_KEYS: &[&str] = &[
+    "change",
+    "label",
+    "template-label",
+    "message-spill",
+    "slots",
+    "slots-from",
+    "absorb",
+];
+/// Common keys that mean nothing for a comparison with a template.
+const NOT_FOR_TEMPLATE: &[&str] = &["scope", "unless", "clause-kinds"];
 
 fn kind_keys(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Forbid => FORBID_KEYS,
         Kind::Require => REQUIRE_KEYS,
         Kind::Signature => SIGNATURE_KEYS,
+        Kind::Template => TEMPLATE_KEYS,
     }
 }
 
@@ -262,6 +288,7 @@ fn required_keys(kind: Kind) -> &'static [&'static str] {
         Kind::Forbid => &["pattern"],
         Kind::Require => &["must"],
         Kind::Signature => &["fields"],
+        Kind::Template => &["change"],
     }
 }
 
@@ -270,6 +297,7 @@ fn all_rule_keys() -> Vec<&'static str> {
     v.extend(FORBID_KEYS);
     v.extend(REQUIRE_KEYS);
     v.extend(SIGNATURE_KEYS);
+    v.extend(TEMPLATE_KEYS);
     v.sort();
     v.dedup();
     v
@@ -331,6 +359,15 @@ pub fn load_pack(path: &Path, text: &str, existing: &[Rule]) -> Result<LoadedPac
             roles: r.roles.unwrap_or_default(),
             markers: r.markers.unwrap_or_default(),
             message_missing: r.message_missing,
+            template: r.change.map(|change| TemplateSpec {
+                change,
+                label: r.label,
+                template_label: r.template_label,
+                message_spill: r.message_spill,
+                slots: r.slots.unwrap_or_default(),
+                slots_from: r.slots_from.unwrap_or_default(),
+                absorb: r.absorb.unwrap_or_default(),
+            }),
             vocab: Default::default(),
             pack: name.clone(),
             pack_path: path.to_path_buf(),
@@ -620,11 +657,16 @@ impl<'de> Visitor<'de> for KeySeed {
         f.write_str("a key")
     }
     fn visit_str<E: de::Error>(self, k: &str) -> Result<String, E> {
+        if self.kind == Kind::Template && NOT_FOR_TEMPLATE.contains(&k) {
+            return Err(E::custom(format!(
+                "key `{k}` does not apply to a `template` rule (it compares whole clauses with a template)"
+            )));
+        }
         if COMMON_KEYS.contains(&k) || kind_keys(self.kind).contains(&k) {
             return Ok(k.to_string());
         }
         if all_rule_keys().contains(&k) {
-            let owners: Vec<&str> = [Kind::Forbid, Kind::Require, Kind::Signature]
+            let owners: Vec<&str> = [Kind::Forbid, Kind::Require, Kind::Signature, Kind::Template]
                 .into_iter()
                 .filter(|kd| kind_keys(*kd).contains(&k))
                 .map(Kind::as_str)
@@ -766,5 +808,49 @@ mod tests {
             .err()
             .unwrap();
         assert!(e.message.contains("category/name"), "{}", e.message);
+    }
+
+    #[test]
+    fn template_rules_take_their_own_keys_only() {
+        let ok = load("pack: t\nrules:\n  - id: template/changed\n    kind: template\n    change: changed\n    message: m\n    slots-from: [blank]\n    absorb: '元$'\n")
+            .unwrap();
+        let spec = ok.rules[0].template.as_ref().unwrap();
+        assert_eq!(spec.change, TemplateChange::Changed);
+        assert_eq!(spec.slots_from, vec!["blank".to_string()]);
+        assert_eq!(spec.absorb.iter().count(), 1);
+
+        let e =
+            load("pack: t\nrules:\n  - id: template/changed\n    kind: template\n    message: m\n")
+                .err()
+                .unwrap();
+        assert!(e.message.contains("needs `change`"), "{}", e.message);
+
+        let e = load("pack: t\nrules:\n  - id: template/changed\n    kind: template\n    change: changed\n    message: m\n    pattern: x\n")
+            .err()
+            .unwrap();
+        assert!(
+            e.message.contains("does not belong to a `template` rule"),
+            "{}",
+            e.message
+        );
+        assert_eq!(at(&e), (7, 5));
+
+        let e = load("pack: t\nrules:\n  - id: template/changed\n    kind: template\n    change: changed\n    message: m\n    scope: body\n")
+            .err()
+            .unwrap();
+        assert!(
+            e.message.contains("does not apply to a `template` rule"),
+            "{}",
+            e.message
+        );
+
+        let e = load("pack: t\nrules:\n  - id: template/changed\n    kind: template\n    change: edited\n    message: m\n")
+            .err()
+            .unwrap();
+        assert!(
+            e.message.contains("unknown value `edited`"),
+            "{}",
+            e.message
+        );
     }
 }
