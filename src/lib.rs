@@ -13,6 +13,7 @@ pub mod document;
 pub mod emit;
 pub mod rules;
 pub mod source;
+pub mod template;
 pub mod walk;
 
 #[cfg(test)]

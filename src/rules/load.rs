@@ -112,8 +112,6 @@ struct RawRule {
     #[serde(default)]
     change: Option<TemplateChange>,
     #[serde(default)]
-    label: Option<String>,
-    #[serde(default)]
     template_label: Option<String>,
     #[serde(default)]
     message_spill: Option<String>,
@@ -264,7 +262,6 @@ const REQUIRE_KEYS: &[&str] = &["when", "must", "in"];
 const SIGNATURE_KEYS: &[&str] = &["parties", "fields", "roles", "markers", "message-missing"];
 const TEMPLATE_KEYS: &[&str] = &[
     "change",
-    "label",
     "template-label",
     "message-spill",
     "slots",
@@ -361,7 +358,6 @@ pub fn load_pack(path: &Path, text: &str, existing: &[Rule]) -> Result<LoadedPac
             message_missing: r.message_missing,
             template: r.change.map(|change| TemplateSpec {
                 change,
-                label: r.label,
                 template_label: r.template_label,
                 message_spill: r.message_spill,
                 slots: r.slots.unwrap_or_default(),

@@ -104,10 +104,8 @@ impl TemplateChange {
 #[derive(Debug, Clone)]
 pub struct TemplateSpec {
     pub change: TemplateChange,
-    /// Message of the primary label (in the draft). `{old}`, `{new}`, `{clause}`,
-    /// `{section}` and `{template}` are filled in.
-    pub label: Option<String>,
-    /// Message of the secondary label (in the template).
+    /// Message of the secondary label, in the template. `{old}`, `{new}`, `{clause}`,
+    /// `{section}` and `{template}` are filled in, as in `message`.
     pub template_label: Option<String>,
     /// Message used instead of `message` when a fill runs past its blank.
     pub message_spill: Option<String>,

@@ -1,0 +1,205 @@
+//! Which template a draft follows.
+//!
+//! In order: `--template FILE` on the command line (for every draft checked); the draft's
+//! front matter `template:` (an id of the config's `templates:` map, or a path relative to
+//! the draft's folder); the first of the config's per-path globs that matches the draft.
+//! A draft with none is checked by the rules only.
+//!
+//! The config file itself is read elsewhere; it hands a [`TemplateConfig`] here.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+/// The template part of a configuration file (`clauselint.yaml`):
+///
+/// ```yaml
+/// templates:                    # id -> path, relative to the config file's folder
+///   after-sales: templates/after-sales-termination.zh-Hans.md
+/// template-paths:               # drafts under a glob follow a template (id or path)
+///   - {glob: "contracts/after-sales/**", template: after-sales}
+/// template-free: [附件]          # clauses every draft may edit freely
+/// template-alternatives: {}     # selector -> allowed wordings
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct TemplateConfig {
+    /// The folder paths in the config are relative to (the config file's folder).
+    pub base_dir: PathBuf,
+    pub templates: BTreeMap<String, PathBuf>,
+    /// (glob, template id or path), first match wins. Globs are matched against the draft
+    /// path relative to `base_dir`: `*` within a segment, `**` across segments, `?` one char.
+    pub paths: Vec<(String, String)>,
+    pub free: Vec<String>,
+    pub alternatives: BTreeMap<String, Vec<String>>,
+}
+
+/// Where a draft's template link came from (for messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkedBy {
+    CommandLine,
+    FrontMatter,
+    ConfigGlob,
+}
+
+/// The template path for a draft, or `None` when it has none.
+pub fn resolve(
+    draft: &Path,
+    cli: Option<&Path>,
+    front_matter: Option<&str>,
+    config: Option<&TemplateConfig>,
+) -> Result<Option<(PathBuf, LinkedBy)>, String> {
+    if let Some(p) = cli {
+        return Ok(Some((p.to_path_buf(), LinkedBy::CommandLine)));
+    }
+    if let Some(v) = front_matter {
+        return by_id_or_path(v, draft_dir(draft), config)
+            .map(|p| Some((p, LinkedBy::FrontMatter)));
+    }
+    if let Some(c) = config {
+        let rel = relative_to(draft, &c.base_dir);
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        for (glob, t) in &c.paths {
+            if glob_match(glob, &rel) {
+                return by_id_or_path(t, &c.base_dir, config)
+                    .map(|p| Some((p, LinkedBy::ConfigGlob)));
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn draft_dir(draft: &Path) -> &Path {
+    draft.parent().unwrap_or(Path::new(""))
+}
+
+fn by_id_or_path(v: &str, base: &Path, config: Option<&TemplateConfig>) -> Result<PathBuf, String> {
+    if let Some(p) = config.and_then(|c| c.templates.get(v).map(|p| c.base_dir.join(p))) {
+        return Ok(clean(&p));
+    }
+    let p = clean(&base.join(v));
+    if p.is_file() {
+        return Ok(p);
+    }
+    let known: Vec<&str> = config
+        .map(|c| c.templates.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    Err(if known.is_empty() {
+        format!(
+            "template `{v}` not found: no file {} (a front matter path is relative to the draft's folder)",
+            p.display()
+        )
+    } else {
+        format!(
+            "template `{v}` not found: no file {} and no id `{v}` in the config's templates ({})",
+            p.display(),
+            known.join(", ")
+        )
+    })
+}
+
+/// Remove `.` and resolvable `..` components, for readable paths in reports.
+pub fn clean(p: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            _ => out.push(c),
+        }
+    }
+    let p: PathBuf = out.iter().collect();
+    if p.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        p
+    }
+}
+
+fn relative_to(p: &Path, base: &Path) -> PathBuf {
+    let p = clean(p);
+    let base = clean(base);
+    if base == Path::new(".") {
+        return p;
+    }
+    p.strip_prefix(&base).map(Path::to_path_buf).unwrap_or(p)
+}
+
+/// `*` matches within a path segment, `**` any number of segments, `?` one character.
+pub fn glob_match(glob: &str, path: &str) -> bool {
+    fn seg_match(p: &[char], s: &[char]) -> bool {
+        match (p.first(), s.first()) {
+            (None, None) => true,
+            (Some('*'), _) => seg_match(&p[1..], s) || (!s.is_empty() && seg_match(p, &s[1..])),
+            (Some('?'), Some(_)) => seg_match(&p[1..], &s[1..]),
+            (Some(a), Some(b)) if a == b => seg_match(&p[1..], &s[1..]),
+            _ => false,
+        }
+    }
+    fn go(g: &[&str], p: &[&str]) -> bool {
+        match g.first() {
+            None => p.is_empty(),
+            Some(&"**") => go(&g[1..], p) || (!p.is_empty() && go(g, &p[1..])),
+            Some(seg) => {
+                !p.is_empty()
+                    && seg_match(
+                        &seg.chars().collect::<Vec<_>>(),
+                        &p[0].chars().collect::<Vec<_>>(),
+                    )
+                    && go(&g[1..], &p[1..])
+            }
+        }
+    }
+    let g: Vec<&str> = glob.trim_start_matches("./").split('/').collect();
+    let p: Vec<&str> = path.trim_start_matches("./").split('/').collect();
+    go(&g, &p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("leases/**", "leases/2024/a.md"));
+        assert!(glob_match("leases/*.md", "leases/a.md"));
+        assert!(!glob_match("leases/*.md", "leases/2024/a.md"));
+        assert!(glob_match("**/after-sales-*.md", "x/y/after-sales-1.md"));
+        assert!(!glob_match("leases/**", "sales/a.md"));
+    }
+
+    #[test]
+    fn command_line_then_front_matter_then_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = dir.path().join("t.md");
+        std::fs::write(&t, "# T\n").unwrap();
+        let draft = dir.path().join("sub/d.md");
+        let cfg = TemplateConfig {
+            base_dir: dir.path().to_path_buf(),
+            templates: [("lease".to_string(), PathBuf::from("t.md"))].into(),
+            paths: vec![("sub/**".into(), "lease".into())],
+            ..Default::default()
+        };
+        let cli = resolve(&draft, Some(Path::new("x.md")), Some("../t.md"), Some(&cfg)).unwrap();
+        assert_eq!(cli, Some((PathBuf::from("x.md"), LinkedBy::CommandLine)));
+        let fm = resolve(&draft, None, Some("../t.md"), None).unwrap();
+        assert_eq!(fm, Some((clean(&t), LinkedBy::FrontMatter)));
+        let id = resolve(&draft, None, Some("lease"), Some(&cfg)).unwrap();
+        assert_eq!(id, Some((clean(&t), LinkedBy::FrontMatter)));
+        let glob = resolve(&draft, None, None, Some(&cfg)).unwrap();
+        assert_eq!(glob, Some((clean(&t), LinkedBy::ConfigGlob)));
+        assert_eq!(
+            resolve(&dir.path().join("other.md"), None, None, Some(&cfg)).unwrap(),
+            None
+        );
+        let e = resolve(&draft, None, Some("nope"), Some(&cfg)).unwrap_err();
+        assert!(
+            e.contains("template `nope` not found") && e.contains("lease"),
+            "{e}"
+        );
+    }
+}
