@@ -79,6 +79,9 @@ pub struct CheckArgs {
     /// The path to report for text read from stdin (`-`)
     #[arg(long, value_name = "NAME", help_heading = "Input")]
     pub stdin_filename: Option<PathBuf>,
+    /// Compare every draft with this template (overrides a draft's front matter `template:`)
+    #[arg(long, value_name = "FILE", help_heading = "Template")]
+    pub template: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

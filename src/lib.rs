@@ -75,6 +75,33 @@ pub fn check_source(source: &Source, rules: &RuleSet) -> Result<Vec<Diagnostic>,
     Ok(check::check(&doc, rules))
 }
 
+/// Parse and check a source against the rules and, when it follows one, its template
+/// (`--template`, front matter `template:`, config). A template that cannot be used is
+/// returned beside the rule findings, which still count.
+pub fn check_source_with(
+    source: &Source,
+    rules: &RuleSet,
+    templates: &template::Store,
+) -> Result<(Vec<Diagnostic>, Option<String>), String> {
+    let doc = Document::parse(source).map_err(|e| {
+        let (l, c) = source.line_col(e.span.start);
+        format!("{l}:{c}: {}", e.message)
+    })?;
+    let mut diags = check::check(&doc, rules);
+    let mut template_error = None;
+    match templates.check(&doc, rules) {
+        Ok(found) if !found.is_empty() => {
+            diags.extend(found);
+            diags.sort_by(|a, b| {
+                (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+            });
+        }
+        Ok(_) => {}
+        Err(e) => template_error = Some(e),
+    }
+    Ok((diags, template_error))
+}
+
 /// Load the rule set a command asks for.
 pub fn load_rules(args: &RuleArgs) -> Result<RuleSet, Vec<PackError>> {
     let mut set = if args.no_default_rules {
@@ -178,6 +205,23 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
         }
     };
 
+    if let Some(t) = &args.template {
+        if !template::rules_loaded(&rules) {
+            let _ = writeln!(
+                err,
+                "error: --template {}: no template rules are loaded (--no-default-rules leaves out rules/template.yaml; add a pack with `kind: template` rules)",
+                t.display()
+            );
+            return EXIT_ERROR;
+        }
+        if !t.is_file() {
+            let _ = writeln!(err, "error: --template {}: no such file", t.display());
+            return EXIT_ERROR;
+        }
+    }
+    // The config file's `templates:` and per-path globs will be handed in here.
+    let templates = template::Store::new(args.template.clone(), None);
+
     let (inputs, walk_errors) = walk::collect(&args.paths);
     let mut summary = Summary::default();
     let mut worst: Option<Severity> = None;
@@ -221,8 +265,12 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
                 continue;
             }
         };
-        let diags = match check_source(&source, &rules) {
-            Ok(d) => d,
+        let diags = match check_source_with(&source, &rules, &templates) {
+            Ok((d, None)) => d,
+            Ok((d, Some(e))) => {
+                file_errors.push((path, e));
+                d
+            }
             Err(e) => {
                 file_errors.push((path, e));
                 continue;
