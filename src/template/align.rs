@@ -1,7 +1,8 @@
 //! Clause-level alignment of a template's units with a draft's.
 //!
-//! 1. Units whose normalised text is identical are matched in order by a patience diff
-//!    (`similar`) on text hashes; a template unit with blanks never matches by hash.
+//! 1. Units whose normalised text is identical are matched in order, as a patience diff
+//!    does: unique on both sides, longest increasing chain, extended over identical
+//!    neighbours. A template unit with blanks never matches by hash.
 //! 2. The template and draft units between two such anchors are paired in order by
 //!    similarity (exact fill of the blanks, else shared character bigrams, with a bonus for
 //!    equal numbering), with a small alignment table when the stretch is short and an
@@ -13,8 +14,6 @@
 //! step 2, which are bounded in size; a 2,000-clause draft is not quadratic in clauses.
 
 use std::collections::HashMap;
-
-use similar::{capture_diff_slices_deadline, Algorithm, DiffTag};
 
 use super::chars::fills_exactly;
 use super::units::{Unit, UnitKind};
@@ -38,13 +37,6 @@ pub struct Alignment {
     pub deleted: Vec<usize>,
     /// Draft units with no counterpart.
     pub inserted: Vec<usize>,
-}
-
-#[derive(Hash, PartialEq, Eq, PartialOrd, Ord, Clone, Copy)]
-enum Key {
-    Text(u64),
-    /// A template unit with blanks: equal to nothing by hash.
-    Slotted(usize),
 }
 
 fn shared(a: &[u64], b: &[u64]) -> usize {
@@ -95,43 +87,91 @@ pub fn similarity(t: &Unit, d: &Unit) -> f64 {
     s
 }
 
-pub fn align(t: &[Unit], d: &[Unit]) -> Alignment {
-    let tk: Vec<Key> = t
-        .iter()
-        .enumerate()
-        .map(|(i, u)| {
-            if u.slots > 0 {
-                Key::Slotted(i)
-            } else {
-                Key::Text(u.key)
-            }
-        })
+/// Identical units matched in order: units whose text occurs exactly once on each side,
+/// the longest chain of them increasing on both sides, each extended over identical
+/// neighbours (the anchors of a patience diff, in n·log n). Template units with blanks
+/// are never identical to a draft unit.
+fn anchors(t: &[Unit], d: &[Unit]) -> Vec<(usize, usize)> {
+    // key -> (count in t, count in d, last index in t, last index in d)
+    let mut seen: HashMap<u64, (u32, u32, usize, usize)> = HashMap::new();
+    for (i, u) in t.iter().enumerate() {
+        if u.slots == 0 {
+            let e = seen.entry(u.key).or_insert((0, 0, 0, 0));
+            e.0 += 1;
+            e.2 = i;
+        }
+    }
+    for (j, u) in d.iter().enumerate() {
+        if let Some(e) = seen.get_mut(&u.key) {
+            e.1 += 1;
+            e.3 = j;
+        }
+    }
+    let mut unique: Vec<(usize, usize)> = seen
+        .values()
+        .filter(|e| e.0 == 1 && e.1 == 1)
+        .map(|e| (e.2, e.3))
         .collect();
-    let dk: Vec<Key> = d.iter().map(|u| Key::Text(u.key)).collect();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
-    let ops = capture_diff_slices_deadline(Algorithm::Patience, &tk, &dk, Some(deadline));
+    unique.sort_unstable_by_key(|p| p.1);
+    let chain = longest_increasing(&unique);
 
+    let same = |a: usize, b: usize| t[a].slots == 0 && t[a].key == d[b].key;
+    let mut out = Vec::with_capacity(chain.len());
+    let (mut free_t, mut free_d) = (0, 0);
+    for (k, &(i, j)) in chain.iter().enumerate() {
+        let (mut a, mut b) = (i, j);
+        let mut back = Vec::new();
+        while a > free_t && b > free_d && same(a - 1, b - 1) {
+            a -= 1;
+            b -= 1;
+            back.push((a, b));
+        }
+        out.extend(back.into_iter().rev());
+        out.push((i, j));
+        let (ni, nj) = chain.get(k + 1).copied().unwrap_or((t.len(), d.len()));
+        let (mut a, mut b) = (i + 1, j + 1);
+        while a < ni && b < nj && same(a, b) {
+            out.push((a, b));
+            a += 1;
+            b += 1;
+        }
+        free_t = a;
+        free_d = b;
+    }
+    out
+}
+
+pub fn align(t: &[Unit], d: &[Unit]) -> Alignment {
     let mut out = Alignment::default();
     let mut del_pool: Vec<usize> = Vec::new();
     let mut ins_pool: Vec<usize> = Vec::new();
-    for op in ops {
-        let (tag, tr, dr) = op.as_tag_tuple();
-        if tag == DiffTag::Equal {
-            out.pairs.extend(tr.zip(dr));
-        } else {
-            let before = out.pairs.len();
-            pair_stretch(t, d, tr.clone(), dr.clone(), &mut out.pairs);
-            let paired = &out.pairs[before..];
-            del_pool.extend(tr.filter(|i| !paired.iter().any(|p| p.0 == *i)));
-            ins_pool.extend(dr.filter(|j| !paired.iter().any(|p| p.1 == *j)));
-        }
+    let mut stretch = |tr: std::ops::Range<usize>,
+                       dr: std::ops::Range<usize>,
+                       pairs: &mut Vec<(usize, usize)>| {
+        let before = pairs.len();
+        pair_stretch(t, d, tr.clone(), dr.clone(), pairs);
+        let mut paired_t: Vec<usize> = pairs[before..].iter().map(|p| p.0).collect();
+        let mut paired_d: Vec<usize> = pairs[before..].iter().map(|p| p.1).collect();
+        paired_t.sort_unstable();
+        paired_d.sort_unstable();
+        del_pool.extend(tr.filter(|i| paired_t.binary_search(i).is_err()));
+        ins_pool.extend(dr.filter(|j| paired_d.binary_search(j).is_err()));
+    };
+    let (mut ti, mut dj) = (0, 0);
+    for (i, j) in anchors(t, d) {
+        stretch(ti..i, dj..j, &mut out.pairs);
+        out.pairs.push((i, j));
+        ti = i + 1;
+        dj = j + 1;
     }
+    stretch(ti..t.len(), dj..d.len(), &mut out.pairs);
     out.pairs.sort_unstable();
+    ins_pool.sort_unstable();
 
     // A unit that is only a blank takes the draft units that follow it up to the next
     // paired unit: a blank paragraph may be filled with several.
     let absorbed = absorbed_by_blanks(t, &out.pairs, &ins_pool);
-    ins_pool.retain(|j| !absorbed.contains(j));
+    ins_pool.retain(|j| absorbed.binary_search(j).is_err());
 
     let (moved, deleted, inserted) = find_moves(t, d, del_pool, ins_pool);
     out.moved = moved;
@@ -141,6 +181,7 @@ pub fn align(t: &[Unit], d: &[Unit]) -> Alignment {
     out
 }
 
+/// Inserted draft units (sorted) between a unit that is only a blank and the next pair.
 fn absorbed_by_blanks(t: &[Unit], pairs: &[(usize, usize)], ins: &[usize]) -> Vec<usize> {
     let mut out = Vec::new();
     // Pairs sorted by template index are also sorted by draft index.
@@ -149,8 +190,10 @@ fn absorbed_by_blanks(t: &[Unit], pairs: &[(usize, usize)], ins: &[usize]) -> Ve
             continue;
         }
         let next = pairs.get(k + 1).map_or(usize::MAX, |p| p.1);
-        out.extend(ins.iter().copied().filter(|&j| j > dj && j < next));
+        let from = ins.partition_point(|&j| j <= dj);
+        out.extend(ins[from..].iter().copied().take_while(|&j| j < next));
     }
+    out.sort_unstable();
     out
 }
 
