@@ -80,9 +80,10 @@ pub fn similarity(t: &Unit, d: &Unit) -> f64 {
     };
     if heading_mismatch || row_mismatch {
         s *= 0.6;
-    }
-    if t.number.is_some() && t.number == d.number {
-        s = (s + 0.03).min(1.0);
+    } else if t.number.is_some() && t.number == d.number {
+        // The same number in the same place: a clause rewritten in place is a change of
+        // that clause, not a deletion beside an insertion.
+        s = (s + 0.03).clamp(PAIR, 1.0);
     }
     s
 }
@@ -170,7 +171,7 @@ pub fn align(t: &[Unit], d: &[Unit]) -> Alignment {
 
     // A unit that is only a blank takes the draft units that follow it up to the next
     // paired unit: a blank paragraph may be filled with several.
-    let absorbed = absorbed_by_blanks(t, &out.pairs, &ins_pool);
+    let absorbed = absorbed_by_blanks(t, d, &out.pairs, &ins_pool);
     ins_pool.retain(|j| absorbed.binary_search(j).is_err());
 
     let (moved, deleted, inserted) = find_moves(t, d, del_pool, ins_pool);
@@ -181,19 +182,41 @@ pub fn align(t: &[Unit], d: &[Unit]) -> Alignment {
     out
 }
 
-/// Inserted draft units (sorted) between a unit that is only a blank and the next pair.
-fn absorbed_by_blanks(t: &[Unit], pairs: &[(usize, usize)], ins: &[usize]) -> Vec<usize> {
+/// Inserted draft units (sorted) around a unit that is only a blank, between the pairs
+/// before and after it and in the same section: a blank paragraph may be filled with
+/// several.
+fn absorbed_by_blanks(
+    t: &[Unit],
+    d: &[Unit],
+    pairs: &[(usize, usize)],
+    ins: &[usize],
+) -> Vec<usize> {
     let mut out = Vec::new();
+    let draft_of = |ti: usize| {
+        pairs
+            .binary_search_by_key(&ti, |p| p.0)
+            .ok()
+            .map(|k| pairs[k].1)
+    };
     // Pairs sorted by template index are also sorted by draft index.
-    for (k, &(ti, dj)) in pairs.iter().enumerate() {
+    for (k, &(ti, _)) in pairs.iter().enumerate() {
         if !t[ti].pure_slot() {
             continue;
         }
+        let section = t[ti].heading.map(draft_of);
+        let prev = if k == 0 { None } else { Some(pairs[k - 1].1) };
         let next = pairs.get(k + 1).map_or(usize::MAX, |p| p.1);
-        let from = ins.partition_point(|&j| j <= dj);
-        out.extend(ins[from..].iter().copied().take_while(|&j| j < next));
+        let from = ins.partition_point(|&j| prev.is_some_and(|p| j <= p));
+        out.extend(
+            ins[from..]
+                .iter()
+                .copied()
+                .take_while(|&j| j < next)
+                .filter(|&j| section.is_none_or(|s| d[j].heading == s)),
+        );
     }
     out.sort_unstable();
+    out.dedup();
     out
 }
 
