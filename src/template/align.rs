@@ -81,11 +81,36 @@ pub fn similarity(t: &Unit, d: &Unit) -> f64 {
     if heading_mismatch || row_mismatch {
         s *= 0.6;
     } else if t.number.is_some() && t.number == d.number {
-        // The same number in the same place: a clause rewritten in place is a change of
-        // that clause, not a deletion beside an insertion.
-        s = (s + 0.03).clamp(PAIR, 1.0);
+        s = (s + 0.03).min(1.0);
     }
     s
+}
+
+/// Similarity for pairing in place: a clause with the same number under the same heading
+/// pairs even when rewritten through and through (a change of that clause, not a
+/// deletion beside an insertion); under a different heading it does not (a replaced
+/// section is a deleted and a new section).
+fn pair_score(t: &[Unit], d: &[Unit], ti: usize, dj: usize) -> f64 {
+    let (tu, du) = (&t[ti], &d[dj]);
+    let s = similarity(tu, du);
+    if s >= PAIR
+        || tu.is_heading()
+        || du.is_heading()
+        || tu.number.is_none()
+        || tu.number != du.number
+    {
+        return s;
+    }
+    let same_section = match (tu.heading, du.heading) {
+        (None, None) => true,
+        (Some(a), Some(b)) => similarity(&t[a], &d[b]) >= PAIR,
+        _ => false,
+    };
+    if same_section && tu.kind == du.kind {
+        PAIR
+    } else {
+        s
+    }
 }
 
 /// Identical units matched in order: units whose text occurs exactly once on each side,
@@ -266,7 +291,7 @@ fn pair_table(
     let mut sims = vec![0f64; n * m];
     for i in 0..n {
         for j in 0..m {
-            sims[i * m + j] = similarity(&t[tr.start + i], &d[dr.start + j]);
+            sims[i * m + j] = pair_score(t, d, tr.start + i, dr.start + j);
         }
     }
     for i in 1..=n {

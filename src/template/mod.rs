@@ -259,3 +259,73 @@ impl Store {
         compare(draft, &tpl, rules, &ex)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(tpl: &str, draft: &str) -> Vec<(String, String, String)> {
+        let rules = RuleSet::embedded();
+        let t = Template::prepare(Arc::new(Source::new("t.md", tpl)), &rules).unwrap();
+        let src = Source::new("d.md", draft);
+        let doc = Document::parse(&src).unwrap();
+        compare(&doc, &t, &rules, &Exceptions::default())
+            .unwrap()
+            .into_iter()
+            .map(|d| {
+                let (f, l) = d.other_file().unwrap();
+                (
+                    d.rule.clone(),
+                    src.text[d.span.clone()].to_string(),
+                    f.text[l.span.clone()].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    const TPL: &str = "# 合同\n\n## 一、付款\n\n1. 甲方应在收到发票后[具体期限]内支付服务费用。\n2. 逾期付款的，每逾期一日按未付金额的万分之五支付违约金。\n\n## 二、其他条款\n\n1. 本协议一式两份，双方各执一份。\n2. 本协议自双方签字之日起生效。\n";
+
+    #[test]
+    fn the_templates_own_front_matter_frees_a_section() {
+        let draft = TPL
+            .replace("[具体期限]", "十(10)日")
+            .replace("一式两份", "一式四份");
+        assert_eq!(
+            run(TPL, &draft),
+            vec![("template/changed".into(), "四".into(), "两".into())]
+        );
+        let free = format!("---\ntemplate-free: [二、其他条款]\n---\n{TPL}");
+        assert!(run(&free, &draft).is_empty());
+    }
+
+    #[test]
+    fn labels_cover_whole_terms_and_numbers() {
+        let tpl = "# 合同\n\n1. 如补充协议与本协议不一致的，以补充协议为准。补充协议经双方签字生效。\n2. 违约金为合同总额的百分之二十。\n";
+        let draft = "# 合同\n\n1. 如补充协议与本协议不一致的，以本协议为准。补充协议经双方签字生效。\n2. 违约金为合同总额的百分之十五。\n";
+        assert_eq!(
+            run(tpl, draft),
+            vec![
+                (
+                    "template/changed".into(),
+                    "本协议".into(),
+                    "补充协议".into()
+                ),
+                ("template/changed".into(), "十五".into(), "二十".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_deleted_and_a_new_section_are_one_finding_each() {
+        let draft = "# 合同\n\n## 一、付款\n\n1. 甲方应在收到发票后十(10)日内支付服务费用。\n2. 逾期付款的，每逾期一日按未付金额的万分之五支付违约金。\n\n## 二、知识产权\n\n1. 成果归甲方所有。\n2. 乙方不得另作他用。\n";
+        let found = run(TPL, draft);
+        let rules: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(
+            rules,
+            vec!["template/deleted", "template/inserted"],
+            "{found:#?}"
+        );
+        assert!(found[0].2.starts_with("二、其他条款") && found[0].2.ends_with("之日起生效。"));
+        assert!(found[1].1.starts_with("二、知识产权") && found[1].1.ends_with("另作他用。"));
+    }
+}

@@ -241,7 +241,12 @@ pub fn number_label(raw: &str) -> String {
         .chars()
         .filter(|c| !matches!(c, '(' | ')' | '（' | '）' | '、' | ' ' | '第' | ':'))
         .collect();
-    let t = t.trim_end_matches('.').to_string();
+    let t = t.trim_end_matches('.');
+    let t = t
+        .strip_suffix("部分")
+        .or_else(|| t.strip_suffix(['条', '章', '节', '款', '项', '篇']))
+        .unwrap_or(t)
+        .to_string();
     if let Some(n) = chinese_number(&t) {
         return n.to_string();
     }

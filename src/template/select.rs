@@ -176,3 +176,61 @@ fn unknown(origin: &str, key: &str, sel: &str, tpl: &Template) -> String {
         tpl.source.path.display()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn template(text: &str) -> Template {
+        Template::prepare(Arc::new(Source::new("t.md", text)), &RuleSet::embedded()).unwrap()
+    }
+
+    fn named(t: &Template, sel: &str) -> Vec<String> {
+        units_named(&t.units, &t.titles, sel)
+            .into_iter()
+            .map(|i| t.titles[i].clone())
+            .collect()
+    }
+
+    #[test]
+    fn selectors_name_sections_and_numbered_clauses() {
+        let t = template(
+            "# 合同\n\n## 六、争议解决\n\n1. 协商解决。\n\n## 七、其他条款\n\n1. 本协议一式两份。\n2. 本协议自签字之日起生效。\n\n## 附件一：报价单\n\n报价见下表。\n\n## 附件清单\n\n无。\n",
+        );
+        let seven = vec![
+            "七、其他条款",
+            "本协议一式两份。",
+            "本协议自签字之日起生效。",
+        ];
+        for sel in [
+            "七、其他条款",
+            "其他条款",
+            "七",
+            "7",
+            "第七条",
+            " 七、其他条款 ",
+        ] {
+            assert_eq!(named(&t, sel), seven, "{sel}");
+        }
+        for sel in ["七.2", "7/2", "其他条款.2", "七、其他条款．2"] {
+            assert_eq!(named(&t, sel), vec!["本协议自签字之日起生效。"], "{sel}");
+        }
+        assert_eq!(named(&t, "附件"), vec!["附件一：报价单", "报价见下表。"]);
+        assert!(named(&t, "八、附则").is_empty());
+        assert!(named(&t, "七.9").is_empty());
+    }
+
+    #[test]
+    fn a_selector_naming_nothing_is_an_error() {
+        let t = template("# 合同\n\n## 七、其他条款\n\n1. 本协议一式两份。\n");
+        let e = select(
+            &t,
+            &RuleSet::embedded(),
+            &[("d.md".into(), "八".into())],
+            &[],
+        )
+        .unwrap_err();
+        assert!(e.contains("template-free `八` names no heading"), "{e}");
+    }
+}
