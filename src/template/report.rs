@@ -9,7 +9,7 @@ use regex::Regex;
 
 use super::align::Alignment;
 use super::chars::{changes, Hunk};
-use super::normalize::{Norm, CELL, SLOT};
+use super::normalize::{Norm, CELL};
 use super::select::Selection;
 use super::units::Unit;
 use super::Template;
@@ -72,51 +72,38 @@ fn is_numeral(c: char) -> bool {
 /// Widen a hunk over equal characters to whole words: a number to all its digits, an
 /// English word to all its letters, Han characters to a recurring term.
 fn widen(h: &mut Hunk, t: &[char], d: &[char], tc: &TermCounts, dc: &TermCounts) {
-    let side_chars = |h: &Hunk| -> Vec<char> {
-        let mut v: Vec<char> = t[h.t.clone()].to_vec();
-        v.extend_from_slice(&d[h.d.clone()]);
-        v
-    };
-    // Numbers and ASCII words.
-    for (class, _) in [(0, ()), (1, ())] {
-        let belongs = |c: char| {
-            if class == 0 {
-                is_numeral(c) || c == '.' || c == ','
-            } else {
-                c.is_ascii_alphanumeric()
-            }
-        };
-        let core = |c: char| {
-            if class == 0 {
-                is_numeral(c)
-            } else {
-                c.is_ascii_alphanumeric()
-            }
-        };
-        let inner = side_chars(h);
-        let starts = t
-            .get(h.t.start)
-            .copied()
-            .into_iter()
-            .chain(d.get(h.d.start).copied());
-        if inner.is_empty() || !starts.clone().any(core) && !inner.iter().any(|&c| core(c)) {
+    // Numbers (with their separators) and ASCII words: `core` characters, and `joins` that
+    // may sit between two of them (the `.` of 0.05, the `,` of 50,000).
+    type Class = fn(char) -> bool;
+    let classes: [(Class, Class); 2] = [
+        (is_numeral, |c| c == '.' || c == ','),
+        (|c| c.is_ascii_alphanumeric(), |c| c == '\'' || c == '-'),
+    ];
+    for (core, joins) in classes {
+        let touches = t[h.t.clone()]
+            .iter()
+            .chain(&d[h.d.clone()])
+            .any(|&c| core(c));
+        if !touches {
             continue;
         }
-        while h.t.start > 0
-            && h.d.start > 0
-            && t[h.t.start - 1] == d[h.d.start - 1]
-            && belongs(t[h.t.start - 1])
-            && (h.t.start >= 2 && core(t[h.t.start - 2]) || core(t[h.t.start - 1]))
-        {
+        // Left: over equal characters that continue the word.
+        while h.t.start > 0 && h.d.start > 0 && t[h.t.start - 1] == d[h.d.start - 1] {
+            let c = t[h.t.start - 1];
+            let inner = h.t.start >= 2 && core(t[h.t.start - 2]);
+            if !(core(c) || (joins(c) && inner)) {
+                break;
+            }
             h.t.start -= 1;
             h.d.start -= 1;
         }
-        while h.t.end < t.len()
-            && h.d.end < d.len()
-            && t[h.t.end] == d[h.d.end]
-            && belongs(t[h.t.end])
-            && (core(t[h.t.end]) || t.get(h.t.end + 1).is_some_and(|&c| core(c)))
-        {
+        // Right.
+        while h.t.end < t.len() && h.d.end < d.len() && t[h.t.end] == d[h.d.end] {
+            let c = t[h.t.end];
+            let inner = t.get(h.t.end + 1).is_some_and(|&n| core(n));
+            if !(core(c) || (joins(c) && inner)) {
+                break;
+            }
             h.t.end += 1;
             h.d.end += 1;
         }
@@ -642,5 +629,4 @@ pub fn report(r: &mut Reporter, a: &Alignment) {
         };
         r.inserted(di, last, at);
     }
-    let _ = SLOT;
 }
