@@ -2,7 +2,8 @@
 //!
 //! In order: `--template FILE` on the command line (for every draft checked); the draft's
 //! front matter `template:` (an id of the config's `templates:` map, or a path relative to
-//! the draft's folder); the first of the config's per-path globs that matches the draft.
+//! the draft's folder, else to the current folder); the first of the config's per-path
+//! globs that matches the draft.
 //! A draft with none is checked by the rules only.
 //!
 //! The config file itself is read elsewhere; it hands a [`TemplateConfig`] here.
@@ -79,13 +80,20 @@ fn by_id_or_path(v: &str, base: &Path, config: Option<&TemplateConfig>) -> Resul
     if p.is_file() {
         return Ok(p);
     }
+    // A path written from the folder clauselint runs in (a repository's root) is accepted
+    // too when it does not exist beside the draft.
+    let from_cwd = clean(Path::new(v));
+    if from_cwd.is_file() {
+        return Ok(from_cwd);
+    }
     let known: Vec<&str> = config
         .map(|c| c.templates.keys().map(String::as_str).collect())
         .unwrap_or_default();
     Err(if known.is_empty() {
         format!(
-            "template `{v}` not found: no file {} (a front matter path is relative to the draft's folder)",
-            p.display()
+            "template `{v}` not found: no file {} (a front matter path is relative to the draft's folder) nor {}",
+            p.display(),
+            from_cwd.display()
         )
     } else {
         format!(
