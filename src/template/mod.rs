@@ -264,6 +264,14 @@ impl Store {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_store_and_findings_can_cross_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Store>();
+        shared::<Template>();
+        shared::<Diagnostic>();
+    }
+
     fn run(tpl: &str, draft: &str) -> Vec<(String, String, String)> {
         let rules = RuleSet::embedded();
         let t = Template::prepare(Arc::new(Source::new("t.md", tpl)), &rules).unwrap();

@@ -128,13 +128,22 @@ pub fn clean(p: &Path) -> PathBuf {
     }
 }
 
+/// `p` relative to `base`, for glob matching; both are made absolute when one is not (a
+/// config found upward from the current folder, drafts named relative to it).
 fn relative_to(p: &Path, base: &Path) -> PathBuf {
     let p = clean(p);
     let base = clean(base);
-    if base == Path::new(".") {
+    if base == Path::new(".") && p.is_relative() {
         return p;
     }
-    p.strip_prefix(&base).map(Path::to_path_buf).unwrap_or(p)
+    if let Ok(r) = p.strip_prefix(&base) {
+        return r.to_path_buf();
+    }
+    let abs = |x: &Path| std::fs::canonicalize(x).unwrap_or_else(|_| x.to_path_buf());
+    match abs(&p).strip_prefix(abs(&base)) {
+        Ok(r) => r.to_path_buf(),
+        Err(_) => p,
+    }
 }
 
 /// `*` matches within a path segment, `**` any number of segments, `?` one character.
@@ -204,6 +213,14 @@ mod tests {
             resolve(&dir.path().join("other.md"), None, None, Some(&cfg)).unwrap(),
             None
         );
+        // A config with a relative base, a draft named by an absolute path: still matched.
+        let rel_cfg = TemplateConfig {
+            base_dir: PathBuf::from("."),
+            paths: vec![("**/sub/*.md".into(), t.display().to_string())],
+            ..Default::default()
+        };
+        let glob = resolve(&draft, None, None, Some(&rel_cfg)).unwrap();
+        assert_eq!(glob.map(|g| g.1), Some(LinkedBy::ConfigGlob));
         let e = resolve(&draft, None, Some("nope"), Some(&cfg)).unwrap_err();
         assert!(
             e.contains("template `nope` not found") && e.contains("lease"),
