@@ -563,7 +563,8 @@ pub fn report(r: &mut Reporter, a: &Alignment) {
             }
         }
         // Where it belongs in the draft: after the draft unit of the previous template unit
-        // when that one is in the same section, else before the next one that is there.
+        // when that one is in the same section (or is its heading), else before the next
+        // one that is there.
         let paired = |i: usize| {
             a.pairs
                 .binary_search_by_key(&i, |p| p.0)
@@ -573,8 +574,10 @@ pub fn report(r: &mut Reporter, a: &Alignment) {
         let prev = (0..ti).rev().find_map(|i| paired(i).map(|d| (i, d)));
         let next = (last + 1..n_t).find_map(paired);
         let at = match (prev, next) {
+            // After the previous clause of its section, or after its section's heading.
             (Some((pi, d)), _)
-                if t_units[pi].heading == t_units[ti].heading && !t_units[pi].is_heading() =>
+                if (t_units[pi].heading == t_units[ti].heading && !t_units[pi].is_heading())
+                    || t_units[ti].heading == Some(pi) =>
             {
                 r.d_units[d].span.end
             }
