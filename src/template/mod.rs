@@ -1,7 +1,7 @@
 //! Template conformance: report every clause of a draft changed beyond its blanks, with
 //! spans in the draft and in the template.
 //!
-//! - [`resolve`]: which template a draft follows (`--template`, front matter, config).
+//! - [`resolve`](mod@resolve): which template a draft follows (`--template`, front matter, config).
 //! - [`slots`]: a template's blanks, found by the loaded blank rules.
 //! - [`normalize`]: the text compared, with every character's original bytes.
 //! - [`units`]: paragraphs, items, headings and table rows, with numbering and sections.

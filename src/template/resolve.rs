@@ -6,7 +6,22 @@
 //! globs that matches the draft.
 //! A draft with none is checked by the rules only.
 //!
-//! The config file itself is read elsewhere; it hands a [`TemplateConfig`] here.
+//! The config file itself is read elsewhere; it hands a [`TemplateConfig`] here. Wiring
+//! it takes four steps:
+//!
+//! 1. accept the keys `templates`, `template-paths`, `template-free` and
+//!    `template-alternatives` (shapes in [`TemplateConfig`]'s doc), rejecting unknown keys
+//!    inside them like every other key, with the YAML position;
+//! 2. check at load time that every `templates:` path is a file and that every
+//!    `template-paths` value is a known id or an existing path (errors at the YAML line,
+//!    exit 2), since a draft would otherwise fail one by one;
+//! 3. build a `TemplateConfig` whose `base_dir` is the config file's folder (paths and
+//!    globs in it are relative to that folder);
+//! 4. pass it to `template::Store::new(cli_template, Some(config))` in `run_check`, where
+//!    `None` is passed today.
+//!
+//! `glob_match` is a minimal matcher (`*`, `**`, `?`); if the config uses globset for its
+//! other globs, compile `template-paths` with it too and swap the one call in [`resolve`].
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
