@@ -116,6 +116,9 @@ pub struct CheckArgs {
     /// instead of detecting it
     #[arg(long, value_name = "LABEL", help_heading = "Input")]
     pub encoding: Option<String>,
+    /// Compare every draft with this template (overrides a draft's front matter `template:`)
+    #[arg(long, value_name = "FILE", help_heading = "Template")]
+    pub template: Option<PathBuf>,
 
     // ---- issue 4: CI surface (config, selection, walking, suppressions, baseline, outputs)
     /// Read the paths to check from FILE (`-`: stdin), one per line; an empty list checks

@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+pub mod template;
 pub mod values;
 pub mod walk;
 
@@ -88,6 +89,33 @@ pub fn check_source(source: &Source, rules: &RuleSet) -> Result<Vec<Diagnostic>,
         format!("{l}:{c}: {}", e.message)
     })?;
     Ok(check::check(&doc, rules))
+}
+
+/// Parse and check a source against the rules and, when it follows one, its template
+/// (`--template`, front matter `template:`, config). A template that cannot be used is
+/// returned beside the rule findings, which still count.
+pub fn check_source_with(
+    source: &Source,
+    rules: &RuleSet,
+    templates: &template::Store,
+) -> Result<(Vec<Diagnostic>, Option<String>), String> {
+    let doc = Document::parse(source).map_err(|e| {
+        let (l, c) = source.line_col(e.span.start);
+        format!("{l}:{c}: {}", e.message)
+    })?;
+    let mut diags = check::check(&doc, rules);
+    let mut template_error = None;
+    match templates.check(&doc, rules) {
+        Ok(found) if !found.is_empty() => {
+            diags.extend(found);
+            diags.sort_by(|a, b| {
+                (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+            });
+        }
+        Ok(_) => {}
+        Err(e) => template_error = Some(e),
+    }
+    Ok((diags, template_error))
 }
 
 /// Load the rule set a command asks for.

@@ -39,6 +39,8 @@ pub struct Outcome {
     pub baselined: usize,
     /// Baseline entries of this draft that matched nothing.
     pub stale: Vec<Entry>,
+    /// The draft's template could not be used (a file error; its findings still count).
+    pub template_error: Option<String>,
 }
 
 /// Everything a run produced, in sorted order.
@@ -69,10 +71,16 @@ pub fn baseline_path(input: &Input, named: bool, dir: &Path, cwd: &Path, path: &
 }
 
 /// One check of one draft's text with its settings; no I/O.
+/// What [`check_one`] found in one draft: its findings, their baseline keys, and a template
+/// error (a file error that leaves the findings standing).
+pub type Checked = (Vec<Diagnostic>, Vec<Key>, Option<String>);
+
+/// Check one draft: rules, its template if it has one, suppressions, severities.
 pub fn check_one(
     source: &Source,
     settings: &FileSettings,
-) -> Result<(Vec<Diagnostic>, Vec<Key>), String> {
+    templates: &crate::template::Store,
+) -> Result<Checked, String> {
     let mut doc = Document::parse(source).map_err(|e| {
         let (l, c) = source.line_col(e.span.start);
         format!("{l}:{c}: {}", e.message)
@@ -89,6 +97,13 @@ pub fn check_one(
     let mut diags = check_filtered(&doc, rules, &|r| settings.enabled(&r.id), &mut |d| {
         !sup.suppresses(d, idx.line_of(d.span.start))
     });
+    let mut template_error = None;
+    match templates.check(&doc, rules) {
+        Ok(found) => diags.extend(found.into_iter().filter(|d| {
+            settings.enabled(&d.rule) && !sup.suppresses(d, idx.line_of(d.span.start))
+        })),
+        Err(e) => template_error = Some(e),
+    }
     diags.extend(
         sup.findings(&|id| settings.enabled(id), &known)
             .into_iter()
@@ -101,7 +116,7 @@ pub fn check_one(
         (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
     });
     let keys = baseline::keys(&doc, rules, &diags);
-    Ok((diags, keys))
+    Ok((diags, keys, template_error))
 }
 
 /// The drafts to check, the settings for each, and the run.
@@ -211,6 +226,25 @@ pub fn run(
         })?),
     };
 
+    if let Some(t) = &args.template {
+        let rules = resolver.base_rules().expect("checked above");
+        if !crate::template::rules_loaded(&rules) {
+            return Err(Fatal::Usage(format!(
+                "--template {}: no template rules are loaded (--no-default-rules leaves out rules/template.yaml; add a pack with `kind: template` rules)",
+                t.display()
+            )));
+        }
+        if !t.is_file() {
+            return Err(Fatal::Usage(format!(
+                "--template {}: no such file",
+                t.display()
+            )));
+        }
+    }
+    // The config file's `templates:` and per-path globs are not wired yet (see
+    // src/template/resolve.rs); `--template` and front matter `template:` are.
+    let templates = crate::template::Store::new(args.template.clone(), None);
+
     let work: Vec<(Input, FileSettings)> = inputs
         .into_iter()
         .zip(settings)
@@ -235,8 +269,8 @@ pub fn run(
                 let note = matches!(e, crate::source::ReadError::Binary);
                 (path.clone(), e.to_string(), note)
             })?;
-            let (diags, keys) =
-                check_one(&source, settings).map_err(|e| (path.clone(), e, false))?;
+            let (diags, keys, template_error) =
+                check_one(&source, settings, &templates).map_err(|e| (path.clone(), e, false))?;
             let baseline_path = match baseline {
                 Some(b) => baseline_path(input, stdin_name.is_some(), &b.dir, &cwd, &path),
                 None => String::new(),
@@ -271,6 +305,7 @@ pub fn run(
                 input: input.clone(),
                 baselined,
                 stale,
+                template_error,
             })
         })
         .collect();
@@ -279,7 +314,12 @@ pub fn run(
     let mut notes = Vec::new();
     for r in results {
         match r {
-            Ok(o) => outcomes.push(o),
+            Ok(o) => {
+                if let Some(e) = &o.template_error {
+                    errors.push((o.report.source.path.clone(), e.clone()));
+                }
+                outcomes.push(o)
+            }
             Err((p, m, true)) => notes.push((p, m)),
             Err((p, m, false)) => errors.push((p, m)),
         }

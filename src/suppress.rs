@@ -120,6 +120,7 @@ fn meta(rule: &str, severity: Severity, span: Span, message: String, help: &str)
         help: Some(help.to_string()),
         span,
         labels: Vec::new(),
+        notes: Vec::new(),
     }
 }
 

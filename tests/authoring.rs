@@ -25,7 +25,7 @@ fn validate_the_default_packs_is_clean() {
         .assert()
         .code(0)
         .stdout("")
-        .stderr(predicate::str::contains("2 packs, ").and(predicate::str::contains("no problems")));
+        .stderr(predicate::str::contains("3 packs, ").and(predicate::str::contains("no problems")));
 }
 
 #[test]

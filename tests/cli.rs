@@ -387,3 +387,193 @@ fn usage_errors_exit_two() {
     cmd().args(["check", "--format", "xml"]).assert().code(2);
     cmd().args(["frobnicate"]).assert().code(2);
 }
+
+const TEMPLATE: &str = "templates/after-sales-termination.zh-Hans.md";
+
+#[test]
+fn template_flag_compares_every_draft_with_the_template() {
+    cmd()
+        .args(["check", "--template", TEMPLATE, "fixtures/zh/filled.md"])
+        .assert()
+        .code(0)
+        .stdout("");
+    cmd()
+        .args([
+            "check",
+            "--template",
+            TEMPLATE,
+            "fixtures/zh/defect-precedence-reversed.md",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[template/changed]"))
+        .stdout(predicate::str::contains("error[precedence/reversed]"))
+        .stdout(predicate::str::contains(
+            "┌─ templates/after-sales-termination.zh-Hans.md:80:76",
+        ))
+        .stdout(predicate::str::contains("- 以补充协议为准"))
+        .stdout(predicate::str::contains("+ 以本协议为准"));
+}
+
+#[test]
+fn template_findings_in_json_carry_the_template_path_and_span() {
+    let out = cmd()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--template",
+            TEMPLATE,
+            "fixtures/zh/defect-precedence-reversed.md",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let t = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "template/changed")
+        .unwrap();
+    assert_eq!(t["template_path"], TEMPLATE);
+    assert_eq!(t["template_span"]["line"], 80);
+    assert_eq!(t["labels"][0]["path"], TEMPLATE);
+    let text = std::fs::read_to_string(TEMPLATE).unwrap();
+    let (s, e) = (
+        t["template_span"]["byte_start"].as_u64().unwrap() as usize,
+        t["template_span"]["byte_end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[s..e], "补充协议");
+    // Findings of the rules have neither field.
+    let r = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "precedence/reversed")
+        .unwrap();
+    assert!(r.get("template_path").is_none());
+}
+
+#[test]
+fn template_errors_exit_two() {
+    cmd()
+        .args(["check", "--template", "no/such.md", "fixtures/zh/filled.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such file"));
+    cmd()
+        .args([
+            "check",
+            "--no-default-rules",
+            "--rules",
+            "tests/data/packs/house.yaml",
+            "--template",
+            TEMPLATE,
+            "fixtures/zh/filled.md",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no template rules are loaded"));
+    // A draft of another contract: one clear error, not a finding per clause.
+    cmd()
+        .args([
+            "check",
+            "--template",
+            TEMPLATE,
+            "fixtures/zh/lease-filled.md",
+        ])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("does not follow template"));
+}
+
+#[test]
+fn a_front_matter_template_that_is_missing_is_an_error_but_rules_still_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("d.md");
+    std::fs::write(
+        &draft,
+        "---\ntemplate: nowhere.md\n---\n# 合同\n\n联系电话：____\n",
+    )
+    .unwrap();
+    cmd()
+        .args(["check", "--format", "short"])
+        .arg(&draft)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("blank/underscore"))
+        .stderr(predicate::str::contains("template `nowhere.md` not found"));
+}
+
+#[test]
+fn a_template_free_selector_that_names_nothing_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("d.md");
+    let filled = std::fs::read_to_string("fixtures/zh/filled.md").unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    std::fs::write(
+        &draft,
+        format!("---\ntemplate: {root}/{TEMPLATE}\ntemplate-free: [八、附则]\n---\n{filled}"),
+    )
+    .unwrap();
+    cmd()
+        .args(["check"])
+        .arg(&draft)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "template-free `八、附则` names no heading",
+        ));
+}
+
+#[test]
+fn template_rules_are_listed_and_read_from_stdin_too() {
+    let out = cmd()
+        .args(["rules", "--format", "json", "--category", "template"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    for id in [
+        "template/deleted",
+        "template/inserted",
+        "template/changed",
+        "template/moved",
+    ] {
+        assert_eq!(
+            ids.iter().filter(|i| **i == id).count(),
+            2,
+            "{id}: zh and en"
+        );
+    }
+    let text = std::fs::read_to_string("fixtures/zh/defect-precedence-reversed.md").unwrap();
+    cmd()
+        .args([
+            "check",
+            "--format",
+            "short",
+            "--template",
+            TEMPLATE,
+            "--stdin-filename",
+            "draft.md",
+            "-",
+        ])
+        .write_stdin(text)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "draft.md:82:76: error[template/changed]",
+        ));
+}

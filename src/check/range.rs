@@ -129,6 +129,7 @@ fn relative(
                 .into_iter()
                 .find(|h| h.start >= after && h.end <= v.span.start)?;
             let label = Label {
+                file: None,
                 span: base,
                 message: if zh {
                     "基数".into()
@@ -162,6 +163,7 @@ fn relative(
             })?;
             // ratio in percent = amount * 100 / base, kept exact by comparing products below.
             let label = Label {
+                file: None,
                 span: base.0.span.clone(),
                 message: if zh {
                     format!("基数 {}", base.0.value)

@@ -39,6 +39,7 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
                     match rule.value_spec.check(e) {
                         Some(Ok(())) => satisfied = true,
                         Some(Err(miss)) => missed.push(Label {
+                            file: None,
                             span: e.span.clone(),
                             message: miss_message(rule, &miss),
                         }),

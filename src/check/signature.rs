@@ -80,7 +80,7 @@ pub fn signature_block_start(doc: &Document, rules: &RuleSet) -> Option<usize> {
         if fieldish {
             has_field |= vocab.iter().any(|v| v.field_re.is_match(text));
             start = Some(i);
-        } else if text.chars().count() <= 40 && !matches!(c.kind, ClauseKind::Heading(_)) {
+        } else if is_name_line(text) && !matches!(c.kind, ClauseKind::Heading(_)) {
             // a short party-name line ("ACME CORP.") inside the block
             start = Some(i);
         } else {
@@ -92,6 +92,16 @@ pub fn signature_block_start(doc: &Document, rules: &RuleSet) -> Option<usize> {
     } else {
         None
     }
+}
+
+/// A short line that can name a party ("ACME CORP.", "杭州明远电子商务有限公司"), not a
+/// sentence of the contract: at most 40 characters, no full stop or clause break inside.
+fn is_name_line(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty()
+        && t.chars().count() <= 40
+        && !t.ends_with(['。', '；', ';', '！', '？', '!', '?'])
+        && !t.contains(['，', '。', '；'])
 }
 
 /// A rule's field and role vocabulary as regexes.
@@ -262,7 +272,7 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
         let text = doc.scan_of(&line.text_span).trim();
         let fields = &line.fields;
         if fields.is_empty() {
-            let short = !text.is_empty() && text.chars().count() <= 40;
+            let short = is_name_line(text);
             if short && vocab.role_re.is_match(text) {
                 current = Party::named(text, vocab);
                 columns = vec![current.clone()];

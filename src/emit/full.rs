@@ -1,17 +1,18 @@
 //! `--format full`: rustc-style diagnostics through codespan-reporting. The code is the
-//! rule id, the primary label sits on the exact span and `help` becomes a note.
+//! rule id, the primary label sits on the exact span and `help` becomes a note. Labels in
+//! another file (a template) are shown with that file's own snippet in the same diagnostic.
 
 use std::io;
 
 use codespan_reporting::diagnostic::{
     Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity,
 };
-use codespan_reporting::files::SimpleFile;
+use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::termcolor::WriteColor;
 use codespan_reporting::term::{self, Config};
 
 use super::{display_path, Emitter};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Label};
 use crate::rules::Severity;
 use crate::source::Source;
 
@@ -37,14 +38,20 @@ pub(crate) fn severity(s: Severity) -> CsSeverity {
     }
 }
 
-pub(crate) fn to_codespan(d: &Diagnostic) -> CsDiagnostic<()> {
-    let mut labels = vec![CsLabel::primary((), d.span.clone())];
+/// A diagnostic in codespan's terms. `file_of` gives the file id of a label: the reported
+/// file for labels without a file of their own, the template's id for the others.
+pub(crate) fn to_codespan<F: Copy>(
+    d: &Diagnostic,
+    own: F,
+    file_of: impl Fn(&Label) -> F,
+) -> CsDiagnostic<F> {
+    let mut labels = vec![CsLabel::primary(own, d.span.clone())];
     labels.extend(
-        d.labels
-            .iter()
-            .map(|l| CsLabel::secondary((), l.span.clone()).with_message(l.message.clone())),
+        d.labels.iter().map(|l| {
+            CsLabel::secondary(file_of(l), l.span.clone()).with_message(l.message.clone())
+        }),
     );
-    let mut notes = Vec::new();
+    let mut notes = d.notes.clone();
     if let Some(h) = &d.help {
         notes.push(format!("help: {h}"));
     }
@@ -57,10 +64,36 @@ pub(crate) fn to_codespan(d: &Diagnostic) -> CsDiagnostic<()> {
 
 impl Emitter for Full<'_> {
     fn file(&mut self, source: &Source, diagnostics: &[Diagnostic]) -> io::Result<()> {
-        let file = SimpleFile::new(display_path(source), source.text.as_str());
+        // The reported file is id 0; files that labels point into (templates) are added as
+        // they are met, once each, so that one diagnostic can show snippets of both.
+        let mut files = SimpleFiles::new();
+        let own = files.add(display_path(source), source.text.as_str());
+        let mut others: Vec<(&Source, usize)> = Vec::new();
         for d in diagnostics {
-            term::emit_to_write_style(&mut *self.out, &self.config, &file, &to_codespan(d))
-                .map_err(io::Error::other)?;
+            for l in &d.labels {
+                if let Some(f) = &l.file {
+                    if !others.iter().any(|(o, _)| std::ptr::eq(*o, f.as_ref())) {
+                        let id = files.add(f.path.display().to_string(), f.text.as_str());
+                        others.push((f.as_ref(), id));
+                    }
+                }
+            }
+        }
+        let file_of = |l: &Label| match &l.file {
+            None => own,
+            Some(f) => others
+                .iter()
+                .find(|(o, _)| std::ptr::eq(*o, f.as_ref()))
+                .map_or(own, |(_, id)| *id),
+        };
+        for d in diagnostics {
+            term::emit_to_write_style(
+                &mut *self.out,
+                &self.config,
+                &files,
+                &to_codespan(d, own, file_of),
+            )
+            .map_err(io::Error::other)?;
         }
         Ok(())
     }

@@ -5,9 +5,11 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{display_path, positions, Emitter, Summary};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Label};
 use crate::source::Source;
 
+/// A secondary span. `path` is the file it points into: the finding's own file, or the
+/// template of a template finding.
 #[derive(Serialize)]
 pub struct JsonLabel {
     pub path: String,
@@ -15,7 +17,37 @@ pub struct JsonLabel {
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
     pub message: String,
+}
+
+impl JsonLabel {
+    fn new(default: &Source, l: &Label) -> JsonLabel {
+        let file = l.file.as_deref().unwrap_or(default);
+        let (line, column, end_line, end_column) = positions(file, &l.span);
+        JsonLabel {
+            path: display_path(file),
+            line,
+            column,
+            end_line,
+            end_column,
+            byte_start: l.span.start,
+            byte_end: l.span.end,
+            message: l.message.clone(),
+        }
+    }
+}
+
+/// Where a template finding points in its template.
+#[derive(Serialize)]
+pub struct JsonSpan {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
 }
 
 /// The record of one finding. Lines and columns are 1-based, columns count characters,
@@ -34,6 +66,14 @@ pub struct JsonDiagnostic {
     pub byte_start: usize,
     pub byte_end: usize,
     pub labels: Vec<JsonLabel>,
+    /// Template findings only: the template's path and the span of the template text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_span: Option<JsonSpan>,
+    /// Extra notes (a template finding's diff), when there are any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl JsonDiagnostic {
@@ -51,21 +91,20 @@ impl JsonDiagnostic {
             end_column,
             byte_start: d.span.start,
             byte_end: d.span.end,
-            labels: d
-                .labels
-                .iter()
-                .map(|l| {
-                    let (line, column, end_line, end_column) = positions(source, &l.span);
-                    JsonLabel {
-                        path: path.clone(),
-                        line,
-                        column,
-                        end_line,
-                        end_column,
-                        message: l.message.clone(),
-                    }
-                })
-                .collect(),
+            labels: d.labels.iter().map(|l| JsonLabel::new(source, l)).collect(),
+            template_path: d.other_file().map(|(f, _)| display_path(f)),
+            template_span: d.other_file().map(|(f, l)| {
+                let (line, column, end_line, end_column) = positions(f, &l.span);
+                JsonSpan {
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    byte_start: l.span.start,
+                    byte_end: l.span.end,
+                }
+            }),
+            notes: d.notes.clone(),
             path,
         }
     }

@@ -149,12 +149,14 @@ impl<'w> Sarif<'w> {
                     .iter()
                     .enumerate()
                     .map(|(i, l)| {
+                        // A label may point into another file (a template).
+                        let file: &Source = l.file.as_deref().unwrap_or(source);
                         json!({
                             "id": i,
                             "message": { "text": l.message },
                             "physicalLocation": {
-                                "artifactLocation": artifact_location(source),
-                                "region": region(source, &l.span),
+                                "artifactLocation": artifact_location(file),
+                                "region": region(file, &l.span),
                             }
                         })
                     })

@@ -1,4 +1,5 @@
-//! `--format short`: `path:line:col: severity[rule]: message`, one line per finding.
+//! `--format short`: `path:line:col: severity[rule]: message`, one line per finding. A
+//! template finding ends with ` (template PATH:LINE:COL)`.
 
 use std::io::{self, Write};
 
@@ -21,13 +22,19 @@ impl Emitter for Short<'_> {
         let path = display_path(source);
         for d in diagnostics {
             let (l, c, _, _) = positions(source, &d.span);
-            writeln!(
+            write!(
                 self.out,
                 "{path}:{l}:{c}: {}[{}]: {}",
                 d.severity.as_str(),
                 d.rule,
                 d.message
             )?;
+            // A template finding also names where it points in the template.
+            if let Some((f, label)) = d.other_file() {
+                let (tl, tc, _, _) = positions(f, &label.span);
+                write!(self.out, " (template {}:{tl}:{tc})", display_path(f))?;
+            }
+            writeln!(self.out)?;
         }
         Ok(())
     }

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::entity::{self, Bound, Check, EntitySpec, RuleInfo, UnitSpec, ValueSpec};
 use super::pattern::{Pattern, Patterns, LAST_PATTERN_ERROR};
-use super::{Examples, Kind, Parties, Rule, Scope, Severity, Unit};
+use super::{Examples, Kind, Parties, Rule, Scope, Severity, TemplateChange, TemplateSpec, Unit};
 use crate::document::LangSet;
 
 /// A pack that could not be loaded, with the position in its YAML text.
@@ -182,6 +182,24 @@ struct RawRule {
     #[serde(default)]
     #[schemars(with = "Option<super::schema::CheckSchema>")]
     check: Option<Check>,
+    /// template: which change the rule reports (deleted, inserted, changed, moved).
+    #[serde(default)]
+    change: Option<TemplateChange>,
+    /// template: the message of the secondary label in the template file.
+    #[serde(default)]
+    template_label: Option<String>,
+    /// template: the message for a fill that runs past its blank.
+    #[serde(default)]
+    message_spill: Option<String>,
+    /// template: extra regexes for blanks in the template, besides those of `slots-from`.
+    #[serde(default)]
+    slots: Option<Patterns>,
+    /// template: rule ids or categories whose findings in the template are its blanks.
+    #[serde(default)]
+    slots_from: Option<Vec<String>>,
+    /// template: regexes for words a fill may restate after its blank (元, 日, days).
+    #[serde(default)]
+    absorb: Option<Patterns>,
 }
 
 /// A kind of clause.
@@ -331,6 +349,16 @@ const SIGNATURE_KEYS: &[&str] = &["parties", "fields", "roles", "markers", "mess
 const REQUIRE_VALUE_KEYS: &[&str] = &["entity", "min", "max", "unit"];
 const RANGE_KEYS: &[&str] = &["when", "in", "value", "of", "entity", "min", "max", "unit"];
 const CONSISTENCY_KEYS: &[&str] = &["check", "roles", "fields", "min", "max"];
+const TEMPLATE_KEYS: &[&str] = &[
+    "change",
+    "template-label",
+    "message-spill",
+    "slots",
+    "slots-from",
+    "absorb",
+];
+/// Common keys that mean nothing for a comparison with a template.
+const NOT_FOR_TEMPLATE: &[&str] = &["scope", "unless", "clause-kinds"];
 
 fn kind_keys(kind: Kind) -> &'static [&'static str] {
     match kind {
@@ -339,6 +367,7 @@ fn kind_keys(kind: Kind) -> &'static [&'static str] {
         Kind::Signature => SIGNATURE_KEYS,
         Kind::Range => RANGE_KEYS,
         Kind::Consistency => CONSISTENCY_KEYS,
+        Kind::Template => TEMPLATE_KEYS,
     }
 }
 
@@ -354,6 +383,7 @@ fn required_keys(kind: Kind) -> &'static [&'static str] {
         Kind::Signature => &["fields"],
         Kind::Range => &["value"],
         Kind::Consistency => &["check"],
+        Kind::Template => &["change"],
     }
 }
 
@@ -365,6 +395,7 @@ fn all_rule_keys() -> Vec<&'static str> {
     v.extend(REQUIRE_VALUE_KEYS);
     v.extend(RANGE_KEYS);
     v.extend(CONSISTENCY_KEYS);
+    v.extend(TEMPLATE_KEYS);
     v.sort();
     v.dedup();
     v
@@ -458,6 +489,14 @@ pub fn load_pack(path: &Path, text: &str, existing: &[Rule]) -> Result<LoadedPac
             value: r.value.unwrap_or_default(),
             of: r.of.unwrap_or_default(),
             check: r.check,
+            template: r.change.map(|change| TemplateSpec {
+                change,
+                template_label: r.template_label,
+                message_spill: r.message_spill,
+                slots: r.slots.unwrap_or_default(),
+                slots_from: r.slots_from.unwrap_or_default(),
+                absorb: r.absorb.unwrap_or_default(),
+            }),
             vocab: Default::default(),
             pack: name.clone(),
             pack_path: path.to_path_buf(),
@@ -805,6 +844,11 @@ impl<'de> Visitor<'de> for KeySeed {
         f.write_str("a key")
     }
     fn visit_str<E: de::Error>(self, k: &str) -> Result<String, E> {
+        if self.kind == Kind::Template && NOT_FOR_TEMPLATE.contains(&k) {
+            return Err(E::custom(format!(
+                "key `{k}` does not apply to a `template` rule (it compares whole clauses with a template)"
+            )));
+        }
         if COMMON_KEYS.contains(&k) || kind_accepts(self.kind, k) {
             return Ok(k.to_string());
         }
@@ -951,5 +995,49 @@ mod tests {
             .err()
             .unwrap();
         assert!(e.message.contains("category/name"), "{}", e.message);
+    }
+
+    #[test]
+    fn template_rules_take_their_own_keys_only() {
+        let ok = load("pack: t\nrules:\n  - id: template/changed\n    kind: template\n    change: changed\n    message: m\n    slots-from: [blank]\n    absorb: '元$'\n")
+            .unwrap();
+        let spec = ok.rules[0].template.as_ref().unwrap();
+        assert_eq!(spec.change, TemplateChange::Changed);
+        assert_eq!(spec.slots_from, vec!["blank".to_string()]);
+        assert_eq!(spec.absorb.iter().count(), 1);
+
+        let e =
+            load("pack: t\nrules:\n  - id: template/changed\n    kind: template\n    message: m\n")
+                .err()
+                .unwrap();
+        assert!(e.message.contains("needs `change`"), "{}", e.message);
+
+        let e = load("pack: t\nrules:\n  - id: template/changed\n    kind: template\n    change: changed\n    message: m\n    pattern: x\n")
+            .err()
+            .unwrap();
+        assert!(
+            e.message.contains("does not belong to a `template` rule"),
+            "{}",
+            e.message
+        );
+        assert_eq!(at(&e), (7, 5));
+
+        let e = load("pack: t\nrules:\n  - id: template/changed\n    kind: template\n    change: changed\n    message: m\n    scope: body\n")
+            .err()
+            .unwrap();
+        assert!(
+            e.message.contains("does not apply to a `template` rule"),
+            "{}",
+            e.message
+        );
+
+        let e = load("pack: t\nrules:\n  - id: template/changed\n    kind: template\n    change: edited\n    message: m\n")
+            .err()
+            .unwrap();
+        assert!(
+            e.message.contains("unknown value `edited`"),
+            "{}",
+            e.message
+        );
     }
 }

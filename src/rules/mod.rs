@@ -22,6 +22,10 @@ use crate::document::LangSet;
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("rules/zh.yaml", include_str!("../../rules/zh.yaml")),
     ("rules/en.yaml", include_str!("../../rules/en.yaml")),
+    (
+        "rules/template.yaml",
+        include_str!("../../rules/template.yaml"),
+    ),
 ];
 
 /// The default order in which overlapping findings win: a seal line left empty is a
@@ -73,6 +77,8 @@ pub enum Kind {
     Range,
     /// Built-in cross-checks of values and names (`check:`).
     Consistency,
+    /// Reported by the comparison with a template (src/template/), never by `check`.
+    Template,
 }
 
 impl Kind {
@@ -83,16 +89,63 @@ impl Kind {
             Kind::Signature => "signature",
             Kind::Range => "range",
             Kind::Consistency => "consistency",
+            Kind::Template => "template",
         }
     }
 
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Forbid,
         Kind::Require,
         Kind::Signature,
         Kind::Range,
         Kind::Consistency,
+        Kind::Template,
     ];
+}
+
+/// What a `template` rule reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TemplateChange {
+    /// A template clause missing from the draft.
+    Deleted,
+    /// A draft clause the template does not have.
+    Inserted,
+    /// A clause whose text outside its blanks differs.
+    Changed,
+    /// A clause found elsewhere in the draft than in the template.
+    Moved,
+}
+
+impl TemplateChange {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TemplateChange::Deleted => "deleted",
+            TemplateChange::Inserted => "inserted",
+            TemplateChange::Changed => "changed",
+            TemplateChange::Moved => "moved",
+        }
+    }
+}
+
+/// The keys of a `template` rule.
+#[derive(Debug, Clone)]
+pub struct TemplateSpec {
+    pub change: TemplateChange,
+    /// Message of the secondary label, in the template. `{old}`, `{new}`, `{clause}`,
+    /// `{section}` and `{template}` are filled in, as in `message`.
+    pub template_label: Option<String>,
+    /// Message used instead of `message` when a fill runs past its blank.
+    pub message_spill: Option<String>,
+    /// Extra shapes of blanks in a template (drafting notes), besides the findings of the
+    /// rules named in `slots_from`.
+    pub slots: Patterns,
+    /// Categories or ids of rules whose findings in a template are blanks.
+    pub slots_from: Vec<String>,
+    /// When a fill swallows the template words right after its blank ([金额]元 filled as
+    /// 伍万元整(¥50,000)), those words count as kept if the fill ends with a match of one
+    /// of these patterns that contains them.
+    pub absorb: Patterns,
 }
 
 /// The unit a rule looks at.
@@ -177,6 +230,8 @@ pub struct Rule {
     pub of: Patterns,
     /// `check` (consistency): which cross-check.
     pub check: Option<Check>,
+    /// The keys of a `template` rule; `None` for other kinds.
+    pub template: Option<TemplateSpec>,
     /// Regexes derived from `fields` and `roles`, built once per rule rather than per
     /// document.
     pub(crate) vocab: std::sync::OnceLock<std::sync::Arc<crate::check::SignatureVocab>>,

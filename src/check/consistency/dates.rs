@@ -131,6 +131,7 @@ pub(crate) fn sign_after_termination(ctx: &Context, rule: &Rule, out: &mut Vec<D
         let msg = fill(&rule.message, &[("date", &written), ("end", &end_text)]);
         let mut diag = make(rule, e.span.clone(), msg);
         diag.labels.push(Label {
+            file: None,
             span: end_e.span.clone() as Span,
             message: if zh {
                 "合同在此日期终止".into()

@@ -338,6 +338,7 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
         let msg = fill(&rule.message, &[("party", &role), ("field", &field)]);
         let mut d = make(rule, b.span.clone(), msg);
         d.labels.push(Label {
+            file: None,
             span: t.span.clone(),
             message: if zh {
                 format!("首部写作「{}」", t.text)

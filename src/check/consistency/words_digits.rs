@@ -140,6 +140,7 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
             let msg = fill(&rule.message, &[("words", &w), ("digits", &d)]);
             let mut diag = make(rule, digits.span.clone(), msg);
             diag.labels.push(Label {
+                file: None,
                 span: words.span.clone(),
                 message: if zh {
                     format!("文字写作 {w}")
