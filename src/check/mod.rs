@@ -2,6 +2,7 @@
 
 mod consistency;
 mod forbid;
+pub(crate) mod prefilter;
 mod range;
 mod require;
 mod signature;
@@ -9,6 +10,7 @@ mod units;
 
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
@@ -34,7 +36,25 @@ pub fn check_filtered(
     enabled: &dyn Fn(&Rule) -> bool,
     keep: &mut dyn FnMut(&Diagnostic) -> bool,
 ) -> Vec<Diagnostic> {
-    let ctx = Context::new(doc, rules);
+    check_with_context(&Context::new(doc, rules), enabled, keep)
+}
+
+/// [`check`] with every regex run everywhere, the literal prefilter off: for tests that the
+/// prefilter only ever skips work and never changes a finding.
+#[doc(hidden)]
+pub fn check_without_prefilter(doc: &Document, rules: &RuleSet) -> Vec<Diagnostic> {
+    let mut ctx = Context::new(doc, rules);
+    ctx.presence = prefilter::Presence::default();
+    ctx.sig_start = signature::block_start(&ctx);
+    check_with_context(&ctx, &|_| true, &mut |_| true)
+}
+
+fn check_with_context(
+    ctx: &Context,
+    enabled: &dyn Fn(&Rule) -> bool,
+    keep: &mut dyn FnMut(&Diagnostic) -> bool,
+) -> Vec<Diagnostic> {
+    let rules = ctx.rules;
     let mut found: Vec<(usize, Diagnostic)> = Vec::new();
     for (order, rule) in rules.rules.iter().enumerate() {
         if !enabled(rule) {
@@ -42,11 +62,11 @@ pub fn check_filtered(
         }
         let mut out = Vec::new();
         match rule.kind {
-            Kind::Forbid => forbid::run(&ctx, rule, &mut out),
-            Kind::Require => require::run(&ctx, rule, &mut out),
-            Kind::Signature => signature::run(&ctx, rule, &mut out),
-            Kind::Range => range::run(&ctx, rule, &mut out),
-            Kind::Consistency => consistency::run(&ctx, rule, &mut out),
+            Kind::Forbid => forbid::run(ctx, rule, &mut out),
+            Kind::Require => require::run(ctx, rule, &mut out),
+            Kind::Signature => signature::run(ctx, rule, &mut out),
+            Kind::Range => range::run(ctx, rule, &mut out),
+            Kind::Consistency => consistency::run(ctx, rule, &mut out),
             // Template rules report a comparison with a template (src/template/).
             Kind::Template => {}
         }
@@ -63,16 +83,36 @@ pub(crate) struct Context<'d, 's> {
     pub sig_start: Option<usize>,
     /// Values recognised in every clause, computed on first use.
     values: OnceCell<Values>,
+    rules: &'d RuleSet,
+    index: Arc<prefilter::Index>,
+    /// Which literal factors occur in which clause.
+    presence: prefilter::Presence,
 }
 
 impl<'d, 's> Context<'d, 's> {
-    fn new(doc: &'d Document<'s>, rules: &RuleSet) -> Context<'d, 's> {
-        let sig_start = signature_block_start(doc, rules);
-        Context {
+    fn new(doc: &'d Document<'s>, rules: &'d RuleSet) -> Context<'d, 's> {
+        let index = prefilter::Index::of(rules);
+        let presence = index.presence(doc);
+        let mut ctx = Context {
             doc,
-            sig_start,
+            sig_start: None,
             values: OnceCell::new(),
-        }
+            rules,
+            index,
+            presence,
+        };
+        ctx.sig_start = signature::block_start(&ctx);
+        ctx
+    }
+
+    /// The prefilter needs of a rule's patterns (`None`: not indexed, run them everywhere).
+    pub(crate) fn needs(&self, rule: &Rule) -> Option<&prefilter::RuleNeeds> {
+        self.index.needs(self.rules, rule)
+    }
+
+    /// Can a pattern with this need match inside (a span of) this clause?
+    pub(crate) fn may(&self, clause: usize, need: Option<&prefilter::Need>) -> bool {
+        need.is_none_or(|n| self.presence.may(clause, n))
     }
 
     /// Every number and entity of the document's clauses, sorted by position.
