@@ -13,12 +13,14 @@
 //! condition, never a sufficient one: the findings are exactly those of running every
 //! regex everywhere.
 //!
-//! The index (literals, factors, each rule's patterns) is built once per rule set.
+//! Only `pattern`, `when` and signature `markers` are indexed: `must` and `unless` run only
+//! in units that already passed those. The index (literals, factors, each rule's patterns)
+//! is built once per rule set.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_syntax::hir::literal::Extractor;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -90,8 +92,12 @@ impl Index {
         let mut need_of = |p: &Pattern| -> Need {
             let mut need = Vec::new();
             for factor in required_factors(&p.source) {
+                // The automaton matches ASCII letters in either case, so the case variants
+                // of `(?i)` literals collapse into one (a case-sensitive literal then also
+                // matches its other case: a weaker filter, never a wrong one).
                 let mut ids: Vec<u32> = factor
                     .into_iter()
+                    .map(|lit| lit.to_ascii_lowercase())
                     .map(|lit| {
                         *lit_ids.entry(lit.clone()).or_insert_with(|| {
                             literals.push(lit);
@@ -119,8 +125,16 @@ impl Index {
             .rules
             .iter()
             .map(|r| {
-                let [pattern, when, must, unless, markers] =
-                    fields(r).map(|ps| ps.iter().map(&mut need_of).collect::<Vec<Need>>());
+                let mut needs = |ps: &Patterns| ps.iter().map(&mut need_of).collect::<Vec<Need>>();
+                let (pattern, when, markers) =
+                    (needs(&r.pattern), needs(&r.when), needs(&r.markers));
+                // `must` and `unless` run only in units that passed `when` or `pattern`,
+                // which the prefilter already narrowed: looking for their literals in every
+                // clause would cost more than it saves.
+                let (must, unless) = (
+                    vec![Need::default(); r.must.0.len()],
+                    vec![Need::default(); r.unless.0.len()],
+                );
                 RuleNeeds {
                     pattern,
                     when,
@@ -136,6 +150,8 @@ impl Index {
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
+                    .ascii_case_insensitive(true)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&literals)
                     .expect("literal sets are small"),
             )
@@ -209,6 +225,13 @@ pub(crate) fn required_factors(pattern: &str) -> Vec<Vec<Vec<u8>>> {
     };
     let mut out = Vec::new();
     factors(&hir, &mut out);
+    // A lone ASCII letter, digit or space is everywhere in English text: such a factor
+    // filters nothing and costs an automaton match at almost every character.
+    out.retain(|f| {
+        !f.iter().any(
+            |l| matches!(l.as_slice(), [b] if b.is_ascii_alphanumeric() || b.is_ascii_whitespace()),
+        )
+    });
     out
 }
 

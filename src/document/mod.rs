@@ -128,15 +128,14 @@ impl<'s> Document<'s> {
         let mut clauses = clauses;
         mask_urls_and_identifiers(text, &clauses, &mut masks);
 
-        let mut scan = text.to_string();
-        fold::fold_into(&mut scan);
+        let mut bytes = text.as_bytes().to_vec();
+        fold::fold_bytes(&mut bytes);
         // Masks lie on char boundaries and whole characters are replaced by ASCII bytes, so
         // the scan text stays valid UTF-8 with the original offsets. Markdown punctuation
         // (emphasis markers, link brackets and targets) becomes spaces; content that is not
         // contract text (code, HTML, URLs, identifiers, footnote references, checkboxes)
         // becomes an opaque filler, so that `地址：`code`` or `邮箱：a_b@c.com` is not an
         // empty field and `（`x`）` is not an empty bracket.
-        let mut bytes = scan.into_bytes();
         for m in &syntax {
             bytes[m.clone()].fill(b' ');
         }
