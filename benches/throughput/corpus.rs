@@ -18,7 +18,7 @@ use std::path::Path;
 use regex::Regex;
 
 /// Bumped whenever the generator's output changes, so a stale corpus is regenerated.
-pub const GENERATOR_VERSION: u32 = 1;
+pub const GENERATOR_VERSION: u32 = 3;
 
 /// The clean Chinese fixtures the drafts are derived from.
 const BASES: &[(&str, &str)] = &[
@@ -165,9 +165,9 @@ impl Filler {
     fn new() -> Filler {
         Filler {
             company: Regex::new(r"[\p{Han}]{4,14}(?:股份有限公司|有限公司)").unwrap(),
-            person: Regex::new(r"(?m)((?:法定代表人|代表人|联系人|委托代理人)[^\n:：]{0,12}[:：][ \t]*)[\p{Han}]{2,3}$")
+            person: Regex::new(r"(?m)((?:法定代表人|代表人|联系人|委托代理人)[^\n:：]{0,12}[:：][ \t]*)([\p{Han}]{2,3})$")
                 .unwrap(),
-            date: Regex::new(r"20[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日").unwrap(),
+            date: Regex::new(r"(20[0-9]{2})年([0-9]{1,2}月[0-9]{1,2}日)").unwrap(),
         }
     }
 
@@ -193,12 +193,22 @@ impl Filler {
                 })
                 .clone()
         });
+        // The same person keeps one name through the draft (party block and signature
+        // block agree). Dates move by whole years only where the draft writes them in
+        // digits and mentions no term end, so that their order, which the date checks
+        // look at, is kept.
+        let mut people: HashMap<String, String> = HashMap::new();
         let text = self.person.replace_all(&text, |c: &regex::Captures| {
-            format!("{}{}{}", &c[1], rng.pick(SURNAMES), rng.pick(GIVEN))
+            let name = people
+                .entry(c[2].to_string())
+                .or_insert_with(|| format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN)));
+            format!("{}{}", &c[1], name)
         });
-        let year = 2023 + rng.below(3);
-        let text = self.date.replace_all(&text, |_: &regex::Captures| {
-            format!("{year}年{}月{}日", 1 + rng.below(12), 1 + rng.below(28))
+        let fixed = text.contains("〇") || text.contains("终止") || text.contains("届满");
+        let shift = if fixed { 0 } else { rng.below(3) as i32 - 1 };
+        let text = self.date.replace_all(&text, |c: &regex::Captures| {
+            let year: i32 = c[1].parse().unwrap_or(2025);
+            format!("{}年{}", year + shift, &c[2])
         });
         text.into_owned()
     }
@@ -327,6 +337,7 @@ pub struct Written {
 
 pub struct Generator {
     bases: Vec<Base>,
+    dated: Regex,
     filler: Filler,
     planters: Planters,
     s2t: HashMap<char, char>,
@@ -342,6 +353,7 @@ impl Generator {
     pub fn new() -> Generator {
         Generator {
             bases: BASES.iter().map(|(n, t)| split_base(n, t)).collect(),
+            dated: Regex::new(r"[0-9〇]{4}年").unwrap(),
             filler: Filler::new(),
             planters: Planters::new(),
             s2t: s2t_table(),
@@ -361,8 +373,11 @@ impl Generator {
         let mut guard = 0;
         while out.len() + sig_len < target && guard < 10_000 {
             let other = &self.bases[rng.below(self.bases.len())];
+            // Sections with dates belong to their own contract's timeline.
             if let Some(s) = other.sections.get(rng.below(other.sections.len())) {
-                out.push_str(s);
+                if !self.dated.is_match(s) {
+                    out.push_str(s);
+                }
             }
             guard += 1;
         }
