@@ -121,6 +121,67 @@ pub(crate) fn head(text: &str, at: usize, max: usize) -> &str {
     &text[at..e]
 }
 
+/// Characters the recognisers' regexes need, found in one pass over a clause: each regex
+/// is skipped on a clause that lacks what it needs (most clauses have no date, many no
+/// digit), and a byte loop is much cheaper than a substring search per character.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Features {
+    pub ascii_digit: bool,
+    /// An ASCII or full-width digit.
+    pub digit: bool,
+    /// An ASCII letter, or a character that `(?i)` matches with one (ſ, K).
+    pub latin: bool,
+    pub month: bool,
+    pub year: bool,
+    /// 日 or 号.
+    pub day: bool,
+}
+
+impl Features {
+    pub(crate) fn of(text: &str) -> Features {
+        let mut f = Features::default();
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let x = b[i];
+            if x < 0x80 {
+                f.ascii_digit |= x.is_ascii_digit();
+                f.latin |= x.is_ascii_alphabetic();
+                i += 1;
+                continue;
+            }
+            // A lead byte: `text` is UTF-8, so its continuation bytes follow.
+            let len = match x {
+                0xF0.. => 4,
+                0xE0.. => 3,
+                _ => 2,
+            };
+            match &b[i..i + len] {
+                [0xEF, 0xBC, 0x90..=0x99] => f.digit = true, // ０-９
+                [0xE6, 0x9C, 0x88] => f.month = true,        // 月
+                [0xE5, 0xB9, 0xB4] => f.year = true,         // 年
+                [0xE6, 0x97, 0xA5] | [0xE5, 0x8F, 0xB7] => f.day = true, // 日 号
+                [0xC5, 0xBF] | [0xE2, 0x84, 0xAA] => f.latin = true, // ſ K
+                _ => {}
+            }
+            i += len;
+        }
+        f.digit |= f.ascii_digit;
+        f
+    }
+}
+
+/// `re.captures(text)` without allocating capture slots when `re` does not match: most
+/// numbers have no unit, currency or percent sign next to them, and the look-ups around a
+/// number run for every number of every clause.
+pub(crate) fn captures_if<'h>(re: &regex::Regex, text: &'h str) -> Option<regex::Captures<'h>> {
+    if re.is_match(text) {
+        re.captures(text)
+    } else {
+        None
+    }
+}
+
 /// Recognise every value in `text`. Spans are offsets into `text`.
 pub fn extract(text: &str) -> Values {
     let numbers = number::find_numbers(text);
