@@ -217,6 +217,10 @@ pub struct CheckArgs {
     /// N CI jobs together check every file exactly once
     #[arg(long, value_name = "I/N", value_parser = parse_shard, help_heading = "Performance")]
     pub shard: Option<Shard>,
+    /// Parse drafts larger than this many bytes in parts of about this size, in parallel
+    /// (default 1 MiB; small values are for tests)
+    #[arg(long, value_name = "BYTES", hide = true)]
+    pub chunk_size: Option<usize>,
 }
 
 /// `--shard I/N`: the I-th of N shards, 1-based.

@@ -15,7 +15,7 @@ use crate::check::check_filtered;
 use crate::cli::{CheckArgs, FailOn};
 use crate::config::{self, FileSettings, Known, Mode, Overrides, Resolver};
 use crate::diagnostic::Diagnostic;
-use crate::document::Document;
+use crate::document::{Chunking, Document};
 use crate::emit::FileReport;
 use crate::rules::{PackError, RuleSet};
 use crate::source::Source;
@@ -79,7 +79,17 @@ pub fn check_one(
     settings: &FileSettings,
     templates: &crate::template::Store,
 ) -> Result<Checked, String> {
-    let mut doc = Document::parse(source).map_err(|e| {
+    check_one_with(source, settings, templates, &Chunking::default())
+}
+
+/// [`check_one`], with a large draft parsed in parts of `chunking`'s size, in parallel.
+pub fn check_one_with(
+    source: &Source,
+    settings: &FileSettings,
+    templates: &crate::template::Store,
+    chunking: &Chunking,
+) -> Result<Checked, String> {
+    let mut doc = Document::parse_chunked(source, chunking).map_err(|e| {
         let (l, c) = source.line_col(e.span.start);
         format!("{l}:{c}: {}", e.message)
     })?;
@@ -148,6 +158,7 @@ pub struct Prepared {
     forced: Option<&'static encoding_rs::Encoding>,
     templates: crate::template::Store,
     threads: Option<usize>,
+    chunking: Chunking,
 }
 
 /// What is left when every draft has been handed out: the drafts that could not be read or
@@ -340,6 +351,7 @@ pub fn prepare(args: &CheckArgs, stdin: &mut dyn Read) -> Result<Prepared, Fatal
         forced,
         templates,
         threads: args.threads.filter(|&n| n > 0),
+        chunking: Chunking::new(args.chunk_size),
     })
 }
 
@@ -372,6 +384,7 @@ impl Prepared {
             forced,
             templates,
             threads,
+            chunking,
         } = self;
         let pool = crate::stream::pool(threads);
         let mut notes = Vec::new();
@@ -397,8 +410,9 @@ impl Prepared {
                     let note = matches!(e, crate::source::ReadError::Binary);
                     (path.clone(), e.to_string(), note)
                 })?;
-                let (diags, keys, template_error) = check_one(&source, settings, &templates)
-                    .map_err(|e| (path.clone(), e, false))?;
+                let (diags, keys, template_error) =
+                    check_one_with(&source, settings, &templates, &chunking)
+                        .map_err(|e| (path.clone(), e, false))?;
                 let baseline_path = match baseline {
                     Some(b) => baseline_path(input, stdin_name.is_some(), &b.dir, &cwd, &path),
                     None => String::new(),

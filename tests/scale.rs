@@ -200,3 +200,24 @@ fn every_output_gets_every_file_in_path_order() {
     let results = v["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), short.lines().count());
 }
+
+#[test]
+fn drafts_checked_in_tiny_parts_report_the_same() {
+    let whole = cmd()
+        .args(["check", "--format", "json", "fixtures", "tests/data"])
+        .output()
+        .unwrap();
+    for size in ["1", "100"] {
+        let parts = cmd()
+            .args(["check", "--format", "json", "--chunk-size", size])
+            .args(["fixtures", "tests/data"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&whole.stdout),
+            String::from_utf8_lossy(&parts.stdout),
+            "--chunk-size {size}"
+        );
+        assert_eq!(whole.status.code(), parts.status.code());
+    }
+}

@@ -18,34 +18,40 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
         (rule.when.is_empty() || any_may(ctx, c, &rule.when, when))
             && any_may(ctx, c, &rule.pattern, pattern)
     };
-    for_each_unit(ctx, rule, &relevant, &mut |unit| {
-        if !rule.when.is_empty() && !any_match_in(ctx, &rule.when, when, &unit) {
-            return;
-        }
-        if any_match_in(ctx, &rule.unless, unless, &unit) {
-            return;
-        }
-        let mut hits = Vec::new();
-        for (k, p) in rule.pattern.iter().enumerate() {
-            find_all_in(ctx, p, need(pattern, k), &unit, &mut hits);
-        }
-        hits.sort_by_key(|h| (h.start, h.end));
-        hits.dedup();
-        for h in hits {
-            // `allow` is tried on the scan text and on the original: Markdown may have read
-            // part of the match as syntax (the asterisks of `[***]` as emphasis).
-            let text = &scan[h.clone()];
-            let original = &ctx.doc.text()[h.clone()];
-            if rule
-                .allow
-                .iter()
-                .any(|a| a.regex.is_match(text) || a.regex.is_match(original))
-            {
-                continue;
+    for_each_unit(
+        ctx,
+        rule,
+        &relevant,
+        &|unit, out| {
+            if !rule.when.is_empty() && !any_match_in(ctx, &rule.when, when, &unit) {
+                return;
             }
-            out.push(make(rule, h, rule.message.clone()));
-        }
-    });
+            if any_match_in(ctx, &rule.unless, unless, &unit) {
+                return;
+            }
+            let mut hits = Vec::new();
+            for (k, p) in rule.pattern.iter().enumerate() {
+                find_all_in(ctx, p, need(pattern, k), &unit, &mut hits);
+            }
+            hits.sort_by_key(|h| (h.start, h.end));
+            hits.dedup();
+            for h in hits {
+                // `allow` is tried on the scan text and on the original: Markdown may have read
+                // part of the match as syntax (the asterisks of `[***]` as emphasis).
+                let text = &scan[h.clone()];
+                let original = &ctx.doc.text()[h.clone()];
+                if rule
+                    .allow
+                    .iter()
+                    .any(|a| a.regex.is_match(text) || a.regex.is_match(original))
+                {
+                    continue;
+                }
+                out.push(make(rule, h, rule.message.clone()));
+            }
+        },
+        out,
+    );
 }
 
 #[cfg(test)]

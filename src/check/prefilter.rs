@@ -172,13 +172,17 @@ impl Index {
         self.rules.get(i)
     }
 
-    /// Which factors occur inside each clause of a document.
-    pub(crate) fn presence(&self, doc: &Document) -> Presence {
+    /// Which factors occur inside each clause of a document (in parallel blocks of `block`
+    /// clauses when it has more).
+    pub(crate) fn presence(&self, doc: &Document, block: usize) -> Presence {
         let words = self.factors.div_ceil(64);
         let mut bits = vec![0u64; words * doc.clauses.len()];
-        if let Some(ac) = &self.ac {
-            for (i, c) in doc.clauses.iter().enumerate() {
-                let row = &mut bits[i * words..(i + 1) * words];
+        let Some(ac) = &self.ac else {
+            return Presence { words, bits };
+        };
+        let fill = |first: usize, rows: &mut [u64]| {
+            for (k, row) in rows.chunks_mut(words.max(1)).enumerate() {
+                let c = &doc.clauses[first + k];
                 let hay = &doc.scan.as_bytes()[c.span.clone()];
                 for m in ac.find_overlapping_iter(hay) {
                     for &f in &self.lit_factors[m.pattern().as_usize()] {
@@ -186,6 +190,16 @@ impl Index {
                     }
                 }
             }
+        };
+        if words == 0 {
+            // No factor at all: nothing to record.
+        } else if doc.clauses.len() > block {
+            use rayon::prelude::*;
+            bits.par_chunks_mut(block * words)
+                .enumerate()
+                .for_each(|(k, rows)| fill(k * block, rows));
+        } else {
+            fill(0, &mut bits);
         }
         Presence { words, bits }
     }

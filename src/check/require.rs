@@ -25,50 +25,56 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
     );
     // A clause (or sentence) unit without a trigger yields nothing.
     let relevant = |c: usize| rule.when.is_empty() || any_may(ctx, c, &rule.when, when);
-    for_each_unit(ctx, rule, &relevant, &mut |unit| {
-        let trigger = if rule.when.is_empty() {
-            None
-        } else {
-            match find_first_in(ctx, &rule.when, when, &unit) {
-                Some(t) => Some(t),
-                None if forced && matches!(rule.unit, Unit::Document) => None,
-                None => return,
-            }
-        };
-        if any_match_in(ctx, &rule.unless, unless, &unit)
-            || any_match_in(ctx, &rule.must, must, &unit)
-        {
-            return;
-        }
-        let mut missed: Vec<Label> = Vec::new();
-        if !rule.value_spec.is_empty() {
-            let mut satisfied = false;
-            for span in unit.spans {
-                for e in ctx.entities_in(span) {
-                    match rule.value_spec.check(e) {
-                        Some(Ok(())) => satisfied = true,
-                        Some(Err(miss)) => missed.push(Label {
-                            file: None,
-                            span: e.span.clone(),
-                            message: miss_message(rule, &miss),
-                        }),
-                        None => {}
-                    }
+    for_each_unit(
+        ctx,
+        rule,
+        &relevant,
+        &|unit, out| {
+            let trigger = if rule.when.is_empty() {
+                None
+            } else {
+                match find_first_in(ctx, &rule.when, when, &unit) {
+                    Some(t) => Some(t),
+                    None if forced && matches!(rule.unit, Unit::Document) => None,
+                    None => return,
                 }
-            }
-            if satisfied {
+            };
+            if any_match_in(ctx, &rule.unless, unless, &unit)
+                || any_match_in(ctx, &rule.must, must, &unit)
+            {
                 return;
             }
-        }
-        let span = trigger.unwrap_or_else(|| match rule.unit {
-            Unit::Clause | Unit::Sentence => unit.spans[0].clone(),
-            Unit::Section => first_line(doc, unit.spans[0].start),
-            Unit::Document => first_line(doc, 0),
-        });
-        let mut d = make(rule, span, rule.message.clone());
-        d.labels = missed;
-        out.push(d);
-    });
+            let mut missed: Vec<Label> = Vec::new();
+            if !rule.value_spec.is_empty() {
+                let mut satisfied = false;
+                for span in unit.spans {
+                    for e in ctx.entities_in(span) {
+                        match rule.value_spec.check(e) {
+                            Some(Ok(())) => satisfied = true,
+                            Some(Err(miss)) => missed.push(Label {
+                                file: None,
+                                span: e.span.clone(),
+                                message: miss_message(rule, &miss),
+                            }),
+                            None => {}
+                        }
+                    }
+                }
+                if satisfied {
+                    return;
+                }
+            }
+            let span = trigger.unwrap_or_else(|| match rule.unit {
+                Unit::Clause | Unit::Sentence => unit.spans[0].clone(),
+                Unit::Section => first_line(doc, unit.spans[0].start),
+                Unit::Document => first_line(doc, 0),
+            });
+            let mut d = make(rule, span, rule.message.clone());
+            d.labels = missed;
+            out.push(d);
+        },
+        out,
+    );
 }
 
 fn miss_message(rule: &Rule, miss: &Miss) -> String {

@@ -3,10 +3,12 @@
 //! A unit is a list of spans of scan text; regexes run on each span separately, so no match
 //! crosses from one clause into another or into text that is not contract text.
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use super::prefilter::Need;
 use super::Context;
+use crate::diagnostic::Diagnostic;
 use crate::document::Clause;
 use crate::rules::{Pattern, Patterns, Rule, Scope, Unit};
 use crate::source::Span;
@@ -47,65 +49,88 @@ fn heading_scope(ctx: &Context, rule: &Rule) -> Option<Vec<bool>> {
     Some(ok)
 }
 
-/// Every unit of a rule, in document order, as [`units`] lists them. Clause and sentence
-/// units are only produced for clauses `relevant` accepts: a caller passes a test that is
-/// false only where the unit could not yield a finding (no pattern can match there), so
-/// that such clauses are not even split into sentences.
+/// Every unit of a rule, in document order, as [`units`] lists them, handed to `f` with the
+/// findings list to add to. Clause and sentence units are only produced for clauses
+/// `relevant` accepts: a caller passes a test that is false only where the unit could not
+/// yield a finding (no pattern can match there), so that such clauses are not even split
+/// into sentences. In a large document, clause and sentence units are worked through in
+/// blocks of clauses in parallel; the findings come out in the same order.
 pub(crate) fn for_each_unit(
     ctx: &Context,
     rule: &Rule,
-    relevant: &dyn Fn(usize) -> bool,
-    f: &mut dyn FnMut(UnitRef),
+    relevant: &(dyn Fn(usize) -> bool + Sync),
+    f: &(dyn Fn(UnitRef, &mut Vec<Diagnostic>) + Sync),
+    out: &mut Vec<Diagnostic>,
 ) {
     let doc = ctx.doc;
     let under = heading_scope(ctx, rule);
-    let clauses = doc
-        .clauses
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| match &under {
-            Some(ok) => applies_base(ctx, rule, *i, c) && c.section.is_some_and(|s| ok[s]),
-            None => applies(ctx, rule, *i, c),
-        });
-    match rule.unit {
-        Unit::Clause => {
-            for (i, c) in clauses {
-                if relevant(i) {
-                    f(UnitRef {
-                        spans: std::slice::from_ref(&c.span),
-                        clauses: std::slice::from_ref(&i),
-                    });
-                }
-            }
+    let takes = |i: usize| {
+        let c = &doc.clauses[i];
+        match &under {
+            Some(ok) => applies_base(ctx, rule, i, c) && c.section.is_some_and(|s| ok[s]),
+            None => applies(ctx, rule, i, c),
         }
-        Unit::Sentence => {
-            for (i, c) in clauses {
-                if !relevant(i) {
-                    continue;
+    };
+    match rule.unit {
+        Unit::Clause | Unit::Sentence => {
+            let sentences = matches!(rule.unit, Unit::Sentence);
+            let block = |range: std::ops::Range<usize>, out: &mut Vec<Diagnostic>| {
+                for i in range {
+                    if !takes(i) || !relevant(i) {
+                        continue;
+                    }
+                    let c = &doc.clauses[i];
+                    if sentences {
+                        for s in doc.sentences(c) {
+                            let unit = UnitRef {
+                                spans: std::slice::from_ref(&s),
+                                clauses: std::slice::from_ref(&i),
+                            };
+                            f(unit, out);
+                        }
+                    } else {
+                        let unit = UnitRef {
+                            spans: std::slice::from_ref(&c.span),
+                            clauses: std::slice::from_ref(&i),
+                        };
+                        f(unit, out);
+                    }
                 }
-                for s in doc.sentences(c) {
-                    f(UnitRef {
-                        spans: std::slice::from_ref(&s),
-                        clauses: std::slice::from_ref(&i),
-                    });
-                }
+            };
+            let n = doc.clauses.len();
+            if n <= ctx.block {
+                block(0..n, out);
+            } else {
+                let parts: Vec<Vec<Diagnostic>> = (0..n.div_ceil(ctx.block))
+                    .into_par_iter()
+                    .map(|k| {
+                        let mut v = Vec::new();
+                        block(k * ctx.block..((k + 1) * ctx.block).min(n), &mut v);
+                        v
+                    })
+                    .collect();
+                out.extend(parts.into_iter().flatten());
             }
         }
         Unit::Document => {
-            let (spans, ids): (Vec<Span>, Vec<usize>) =
-                clauses.map(|(i, c)| (c.span.clone(), i)).unzip();
+            let (spans, ids): (Vec<Span>, Vec<usize>) = (0..doc.clauses.len())
+                .filter(|&i| takes(i))
+                .map(|i| (doc.clauses[i].span.clone(), i))
+                .unzip();
             if !spans.is_empty() {
-                f(UnitRef {
+                let unit = UnitRef {
                     spans: &spans,
                     clauses: &ids,
-                });
+                };
+                f(unit, out);
             }
         }
         Unit::Section => {
             // Each section with its subsections; text before the first heading is a unit too.
             let n = doc.sections.len();
             let mut per: Vec<(Vec<Span>, Vec<usize>)> = vec![(Vec::new(), Vec::new()); n + 1];
-            for (i, c) in clauses {
+            for i in (0..doc.clauses.len()).filter(|&i| takes(i)) {
+                let c = &doc.clauses[i];
                 let mut cur = c.section;
                 if cur.is_none() {
                     per[n].0.push(c.span.clone());
@@ -119,10 +144,11 @@ pub(crate) fn for_each_unit(
                 }
             }
             for (spans, ids) in per.iter().filter(|v| !v.0.is_empty()) {
-                f(UnitRef {
+                let unit = UnitRef {
                     spans,
                     clauses: ids,
-                });
+                };
+                f(unit, out);
             }
         }
     }

@@ -1,7 +1,5 @@
 //! Per-clause language detection: a bilingual 中英对照 draft gets both packs.
 
-use super::Clause;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     Zh,
@@ -116,7 +114,8 @@ fn counts(s: &str) -> (usize, usize) {
     (han, words)
 }
 
-pub fn detect(s: &str) -> LangSet {
+/// The languages of a clause, with the counts they come from (for the document's majority).
+pub fn detect_counts(s: &str) -> (LangSet, (usize, usize)) {
     let (han, words) = counts(s);
     let mut set = LangSet::EMPTY;
     if han > 0 {
@@ -125,18 +124,12 @@ pub fn detect(s: &str) -> LangSet {
     if words >= 2 || (han == 0 && words == 1) {
         set = set.union(LangSet::EN);
     }
-    set
+    (set, (han, words))
 }
 
-/// The language of the document as a whole: the one with most text, or both when each has
-/// at least a quarter of it.
-pub fn majority(scan: &str, clauses: &[Clause]) -> LangSet {
-    let (mut han, mut words) = (0, 0);
-    for c in clauses {
-        let (h, w) = counts(&scan[c.span.clone()]);
-        han += h;
-        words += w;
-    }
+/// The language of the document as a whole, from the Han characters and English words of
+/// every clause: the one with most text, or both when each has at least a quarter of it.
+pub fn majority_of(han: usize, words: usize) -> LangSet {
     let zh = han;
     let en = words * 2;
     let total = zh + en;

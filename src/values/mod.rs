@@ -150,21 +150,29 @@ impl Features {
                 i += 1;
                 continue;
             }
-            // A lead byte: `text` is UTF-8, so its continuation bytes follow.
-            let len = match x {
+            // A lead byte (`text` is UTF-8, its continuation bytes follow); only five lead
+            // bytes start a character that matters here.
+            match x {
+                0xE5 => match (b[i + 1], b[i + 2]) {
+                    (0xB9, 0xB4) => f.year = true, // 年
+                    (0x8F, 0xB7) => f.day = true,  // 号
+                    _ => {}
+                },
+                0xE6 => match (b[i + 1], b[i + 2]) {
+                    (0x9C, 0x88) => f.month = true, // 月
+                    (0x97, 0xA5) => f.day = true,   // 日
+                    _ => {}
+                },
+                0xEF => f.digit |= b[i + 1] == 0xBC && (0x90..=0x99).contains(&b[i + 2]), // ０-９
+                0xE2 => f.latin |= b[i + 1] == 0x84 && b[i + 2] == 0xAA,                  // K
+                0xC5 => f.latin |= b[i + 1] == 0xBF,                                      // ſ
+                _ => {}
+            }
+            i += match x {
                 0xF0.. => 4,
                 0xE0.. => 3,
                 _ => 2,
             };
-            match &b[i..i + len] {
-                [0xEF, 0xBC, 0x90..=0x99] => f.digit = true, // ０-９
-                [0xE6, 0x9C, 0x88] => f.month = true,        // 月
-                [0xE5, 0xB9, 0xB4] => f.year = true,         // 年
-                [0xE6, 0x97, 0xA5] | [0xE5, 0x8F, 0xB7] => f.day = true, // 日 号
-                [0xC5, 0xBF] | [0xE2, 0x84, 0xAA] => f.latin = true, // ſ K
-                _ => {}
-            }
-            i += len;
         }
         f.digit |= f.ascii_digit;
         f
