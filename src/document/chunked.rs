@@ -185,10 +185,7 @@ fn cuts(text: &str, start: usize, size: usize) -> Vec<usize> {
         let mut last = start;
         let mut pos = start;
         while pos < b.len() {
-            let end = b[pos..]
-                .iter()
-                .position(|&x| x == b'\n')
-                .map_or(b.len(), |i| pos + i + 1);
+            let end = memchr::memchr(b'\n', &b[pos..]).map_or(b.len(), |i| pos + i + 1);
             let mut line = &b[pos..end];
             line = line.strip_suffix(b"\n").unwrap_or(line);
             line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -245,13 +242,11 @@ fn cuts(text: &str, start: usize, size: usize) -> Vec<usize> {
 }
 
 fn has_lone_cr(b: &[u8]) -> bool {
-    b.iter()
-        .enumerate()
-        .any(|(i, &x)| x == b'\r' && b.get(i + 1) != Some(&b'\n'))
+    memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n'))
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(hay, needle).is_some()
 }
 
 /// Parts that use a link or footnote label defined in another part are parsed again with

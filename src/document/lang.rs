@@ -85,7 +85,14 @@ fn counts(s: &str) -> (usize, usize) {
             words += 1;
         }
         run = 0;
-        // `s` is valid UTF-8, so a lead byte is followed by its continuation bytes.
+        // `s` is valid UTF-8, so a lead byte is followed by its continuation bytes. Lead
+        // bytes E5-E9 (U+5000..U+9FFF) are always Han, E4 (U+4000..U+4FFF) unless it is a
+        // Yijing hexagram (U+4DC0..U+4DFF): the common case needs no decoding.
+        if (0xE5..=0xE9).contains(&x) || (x == 0xE4 && b[i + 1] != 0xB7) {
+            han += 1;
+            i += 3;
+            continue;
+        }
         let (c, len) = match x {
             0..=0x7F => (0, 1),
             0xE0..=0xEF => (
@@ -176,6 +183,7 @@ mod tests {
             "甲方 Party A：张三 is a 〇 company𠀀𪚥ab",
             "é ü ß 한국어 日本語のテキスト ＡＢＣ x yz",
             "Party",
+            "䷀䷁ 㐀䶵䶿 一鿿 〇 豈 𠀀 ꀀ",
             "乙方应在本协议签订后十五(15)个工作日内支付。",
         ] {
             assert_eq!(counts(s), counts_by_char(s), "{s}");
