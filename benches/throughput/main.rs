@@ -264,15 +264,20 @@ fn print_rows(rows: &[Row]) {
             .rg_wall
             .map(|w| format!("{:.1}x", secs / w.as_secs_f64()))
             .unwrap_or_else(|| "-".into());
+        let files = if r.files > 1 {
+            format!("{:.0}", r.files as f64 / secs)
+        } else {
+            "-".into()
+        };
         println!(
-            "{:<28} {:<11} {:>9.3} {:>8} {:>8.3} {:>9.1} {:>10.0} {:>8.1} MB",
+            "{:<28} {:<11} {:>9.3} {:>8} {:>8.3} {:>9.1} {:>10} {:>8.1} MB",
             r.scenario,
             r.tool,
             secs,
             ratio,
             r.m.cpu.as_secs_f64(),
             r.bytes as f64 / 1e6 / secs,
-            r.files as f64 / secs,
+            files,
             r.m.maxrss_kb as f64 / 1024.0
         );
     }
