@@ -127,9 +127,9 @@ enum Anchor {
 
 /// The innermost clause whose span holds `at` (an empty table cell holds its position).
 fn clause_of(doc: &Document, at: usize) -> Option<usize> {
-    doc.clauses
-        .iter()
-        .enumerate()
+    doc.clauses_touching(at, at)
+        .into_iter()
+        .map(|i| (i, &doc.clauses[i]))
         .filter(|(_, c)| c.span.start <= at && (at < c.span.end || c.span.start == c.span.end))
         .filter(|(_, c)| c.span.start != c.span.end || c.span.start == at)
         .min_by_key(|(_, c)| c.span.len())

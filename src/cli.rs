@@ -208,6 +208,39 @@ pub struct CheckArgs {
     /// Exit 0 even when there are findings (errors reading files or configs still exit 2)
     #[arg(long, help_heading = "Exit status")]
     pub exit_zero: bool,
+
+    // ---- issue 7: performance
+    /// Check with N threads (default: one per CPU)
+    #[arg(long, short = 'j', value_name = "N", help_heading = "Performance")]
+    pub threads: Option<usize>,
+    /// Check only shard I of N (1 ≤ I ≤ N): files are split by a hash of their path, so that
+    /// N CI jobs together check every file exactly once
+    #[arg(long, value_name = "I/N", value_parser = parse_shard, help_heading = "Performance")]
+    pub shard: Option<Shard>,
+    /// Parse drafts larger than this many bytes in parts of about this size, in parallel
+    /// (default 1 MiB; small values are for tests)
+    #[arg(long, value_name = "BYTES", hide = true)]
+    pub chunk_size: Option<usize>,
+}
+
+/// `--shard I/N`: the I-th of N shards, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    let err = || format!("`{s}` is not I/N with 1 ≤ I ≤ N (for example 2/4)");
+    let (i, n) = s.split_once('/').ok_or_else(err)?;
+    let (index, count): (u64, u64) = (
+        i.trim().parse().map_err(|_| err())?,
+        n.trim().parse().map_err(|_| err())?,
+    );
+    if count == 0 || index == 0 || index > count {
+        return Err(err());
+    }
+    Ok(Shard { index, count })
 }
 
 /// One `--output-format FORMAT=PATH`.

@@ -17,6 +17,7 @@ pub mod emit;
 pub mod pipeline;
 pub mod rules;
 pub mod source;
+pub mod stream;
 pub mod suppress;
 pub mod template;
 pub mod values;
@@ -292,8 +293,8 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
         }
     };
 
-    let run = match pipeline::run(&args, stdin, baseline.as_ref()) {
-        Ok(r) => r,
+    let prepared = match pipeline::prepare(&args, stdin) {
+        Ok(p) => p,
         Err(pipeline::Fatal::Yaml(errors)) => {
             let mut w = color_writer(err, false);
             let _ = report_yaml_errors(&errors, &mut *w);
@@ -301,16 +302,18 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
         }
         Err(pipeline::Fatal::Usage(m)) => return usage(err, &m),
     };
-    for (p, e) in &run.errors {
-        let _ = writeln!(err, "error: {}: {e}", p.display());
-    }
-    for (p, e) in &run.notes {
-        let _ = writeln!(err, "note: {}: {e}", p.display());
-    }
-    let code_if_errors = if run.errors.is_empty() {
-        EXIT_CLEAN
-    } else {
-        EXIT_ERROR
+    let report_file_problems = |err: &mut dyn Write, fin: &pipeline::Finished| {
+        for (p, e) in &fin.errors {
+            let _ = writeln!(err, "error: {}: {e}", p.display());
+        }
+        for (p, e) in &fin.notes {
+            let _ = writeln!(err, "note: {}: {e}", p.display());
+        }
+        if fin.errors.is_empty() {
+            EXIT_CLEAN
+        } else {
+            EXIT_ERROR
+        }
     };
 
     if let Some(path) = &args.write_baseline {
@@ -320,7 +323,9 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
             .unwrap_or_default();
         let named = args.stdin_filename.is_some();
         let mut entries = Vec::new();
-        for o in &run.outcomes {
+        let mut files = 0;
+        let fin = prepared.check(baseline.as_ref(), &mut |o| {
+            files += 1;
             let p = pipeline::baseline_path(&o.input, named, &dir, &cwd, &o.report.source.path);
             for (d, k) in o.report.diagnostics.iter().zip(&o.keys) {
                 entries.push(baseline::Entry {
@@ -331,7 +336,8 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
                     message: d.message.clone(),
                 });
             }
-        }
+        });
+        let code_if_errors = report_file_problems(err, &fin);
         let n = entries.len();
         if let Err(e) = baseline::write(path, entries) {
             return usage(
@@ -342,41 +348,38 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
         if !args.quiet {
             let _ = writeln!(
                 err,
-                "wrote {n} findings in {} files to the baseline {}",
-                run.outcomes.len(),
+                "wrote {n} findings in {files} files to the baseline {}",
                 path.display()
             );
         }
         return code_if_errors;
     }
 
-    let mut summary = Summary {
-        files_checked: run.outcomes.len(),
-        file_errors: run.errors.len(),
-        ..Summary::default()
-    };
-    let mut failing = false;
-    for o in &run.outcomes {
-        if !o.report.diagnostics.is_empty() {
-            summary.files_with_findings += 1;
-        }
-        let t = threshold(o.fail_on);
-        for d in &o.report.diagnostics {
-            match d.severity {
-                Severity::Error => summary.errors += 1,
-                Severity::Warning => summary.warnings += 1,
-                Severity::Info => summary.infos += 1,
-            }
-            failing |= t.is_some_and(|t| d.severity >= t);
+    // Every output is opened before the first draft is checked, and each draft's findings
+    // go to every output as soon as it and the drafts before it are done.
+    let mut file_outs: Vec<Option<io::BufWriter<std::fs::File>>> = Vec::new();
+    for (_, path) in &plan {
+        match path {
+            None => file_outs.push(None),
+            Some(p) => match std::fs::File::create(p) {
+                Ok(f) => file_outs.push(Some(io::BufWriter::new(f))),
+                Err(e) => {
+                    return usage(err, &format!("cannot write output to {}: {e}", p.display()))
+                }
+            },
         }
     }
-
     let color = use_color(args.color, out_is_terminal);
-    let metas =
-        emit::RuleMeta::collect(run.rule_sets.iter().map(|r| &**r), &suppress::meta_rules());
+    let metas = emit::RuleMeta::collect(
+        prepared.rule_sets().iter().map(|r| &**r),
+        &suppress::meta_rules(),
+    );
+    let mut stdout = Some(&mut *out);
+    // (emitter, where it writes, its first write error)
+    let mut outputs: Vec<(Box<dyn emit::Emitter + '_>, String, Option<io::Error>)> = Vec::new();
     // Only the first github output appends the job summary, so that it appears once.
     let mut summary_taken = false;
-    for (format, path) in &plan {
+    for ((format, path), file) in plan.iter().zip(file_outs.iter_mut()) {
         let wants_summary =
             *format == Format::Github && !std::mem::replace(&mut summary_taken, true);
         let step_summary: Option<Box<dyn Write>> = match wants_summary {
@@ -401,26 +404,71 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
                 }),
             false => None,
         };
-        let res = match path {
-            None => emit_all(
-                &mut *out,
+        let target = path
+            .as_ref()
+            .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+        let emitter = match file {
+            Some(w) => emit::make(*format, w, false, &metas, step_summary),
+            None => emit::make(
                 *format,
+                stdout.take().expect("one output goes to stdout"),
                 color,
                 &metas,
                 step_summary,
-                &run,
-                &summary,
             ),
-            Some(p) => std::fs::File::create(p).and_then(|f| {
-                let mut w = io::BufWriter::new(f);
-                emit_all(&mut w, *format, false, &metas, step_summary, &run, &summary)?;
-                w.flush()
-            }),
         };
-        if let Err(e) = res {
-            let target = path
-                .as_ref()
-                .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+        outputs.push((emitter, target, None));
+    }
+
+    let mut summary = Summary::default();
+    let mut failing = false;
+    let mut baselined = 0;
+    let mut stale: Vec<baseline::Entry> = Vec::new();
+    let fin = prepared.check(baseline.as_ref(), &mut |o| {
+        summary.files_checked += 1;
+        if !o.report.diagnostics.is_empty() {
+            summary.files_with_findings += 1;
+        }
+        let t = threshold(o.fail_on);
+        for d in &o.report.diagnostics {
+            match d.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+            failing |= t.is_some_and(|t| d.severity >= t);
+        }
+        baselined += o.baselined;
+        stale.extend(o.stale);
+        for (e, _, failed) in outputs.iter_mut().filter(|o| o.2.is_none()) {
+            if let Err(x) = e.report(&o.report) {
+                *failed = Some(x);
+            }
+        }
+    });
+    let code_if_errors = report_file_problems(err, &fin);
+    summary.file_errors = fin.errors.len();
+    for (e, _, failed) in outputs.iter_mut().filter(|o| o.2.is_none()) {
+        let res = fin
+            .errors
+            .iter()
+            .try_for_each(|(p, m)| e.file_error(&p.display().to_string(), m))
+            .and_then(|_| e.finish(&summary));
+        if let Err(x) = res {
+            *failed = Some(x);
+        }
+    }
+    let write_error = outputs
+        .into_iter()
+        .find_map(|(_, target, failed)| failed.map(|e| (target, e)));
+    if let Some((target, e)) = write_error {
+        return usage(err, &format!("cannot write output to {target}: {e}"));
+    }
+    for (p, w) in plan.iter().zip(file_outs.iter_mut()) {
+        if let Some(Err(e)) = w.as_mut().map(|w| w.flush()) {
+            let target =
+                p.1.as_ref()
+                    .map_or(String::new(), |p| p.display().to_string());
             return usage(err, &format!("cannot write output to {target}: {e}"));
         }
     }
@@ -429,25 +477,23 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
         if matches!(plan[0].0, Format::Full | Format::Short) {
             let _ = emit::write_summary(err, &summary);
         }
-        let baselined: usize = run.outcomes.iter().map(|o| o.baselined).sum();
         if baselined > 0 {
             let _ = writeln!(
                 err,
                 "{baselined} findings are in the baseline and not reported"
             );
         }
-        let stale: Vec<&baseline::Entry> = run.outcomes.iter().flat_map(|o| &o.stale).collect();
         if !stale.is_empty() {
             let _ = writeln!(
                 err,
                 "warning: {} baseline entries match no finding any more (fixed, or their clause changed); run --write-baseline again to prune them:",
                 stale.len()
             );
-            for e in stale {
+            for e in &stale {
                 let _ = writeln!(err, "  {}: {} ({})", e.path, e.rule, e.message);
             }
         }
-        if run.outcomes.is_empty() && run.errors.is_empty() {
+        if summary.files_checked == 0 && fin.errors.is_empty() {
             let _ = writeln!(
                 err,
                 "warning: no files were checked (every path was excluded or ignored, or the file list was empty)"
@@ -461,25 +507,6 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
     } else {
         EXIT_CLEAN
     }
-}
-
-fn emit_all(
-    out: &mut dyn Write,
-    format: Format,
-    color: bool,
-    metas: &[emit::RuleMeta],
-    step_summary: Option<Box<dyn Write + '_>>,
-    run: &pipeline::Run,
-    summary: &Summary,
-) -> io::Result<()> {
-    let mut e = emit::make(format, out, color, metas, step_summary);
-    for o in &run.outcomes {
-        e.report(&o.report)?;
-    }
-    for (p, m) in &run.errors {
-        e.file_error(&p.display().to_string(), m)?;
-    }
-    e.finish(summary)
 }
 
 fn run_rules(args: RulesArgs, io: Io) -> u8 {

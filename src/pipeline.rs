@@ -10,14 +10,12 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use crate::baseline::{self, Baseline, Entry, Key};
 use crate::check::check_filtered;
 use crate::cli::{CheckArgs, FailOn};
 use crate::config::{self, FileSettings, Known, Mode, Overrides, Resolver};
 use crate::diagnostic::Diagnostic;
-use crate::document::Document;
+use crate::document::{Chunking, Document};
 use crate::emit::FileReport;
 use crate::rules::{PackError, RuleSet};
 use crate::source::Source;
@@ -81,7 +79,17 @@ pub fn check_one(
     settings: &FileSettings,
     templates: &crate::template::Store,
 ) -> Result<Checked, String> {
-    let mut doc = Document::parse(source).map_err(|e| {
+    check_one_with(source, settings, templates, &Chunking::default())
+}
+
+/// [`check_one`], with a large draft parsed in parts of `chunking`'s size, in parallel.
+pub fn check_one_with(
+    source: &Source,
+    settings: &FileSettings,
+    templates: &crate::template::Store,
+    chunking: &Chunking,
+) -> Result<Checked, String> {
+    let mut doc = Document::parse_chunked(source, chunking).map_err(|e| {
         let (l, c) = source.line_col(e.span.start);
         format!("{l}:{c}: {}", e.message)
     })?;
@@ -119,12 +127,74 @@ pub fn check_one(
     Ok((diags, keys, template_error))
 }
 
-/// The drafts to check, the settings for each, and the run.
+/// The drafts to check, the settings for each, and the run, collected in memory. The
+/// `check` command streams instead ([`prepare`], then [`Prepared::check`]).
 pub fn run(
     args: &CheckArgs,
     stdin: &mut dyn Read,
     baseline: Option<&Baseline>,
 ) -> Result<Run, Fatal> {
+    let prepared = prepare(args, stdin)?;
+    let rule_sets = prepared.rule_sets();
+    let mut outcomes = Vec::new();
+    let Finished { errors, notes } = prepared.check(baseline, &mut |o| outcomes.push(o));
+    Ok(Run {
+        outcomes,
+        errors,
+        notes,
+        rule_sets,
+    })
+}
+
+/// A check run ready to start: the drafts (sorted, sharded), each with its settings, and the
+/// errors met while finding them.
+pub struct Prepared {
+    work: Vec<(Input, Arc<FileSettings>)>,
+    errors: Vec<(PathBuf, String)>,
+    resolver: Arc<Resolver>,
+    cwd: PathBuf,
+    stdin_name: Option<PathBuf>,
+    stdin_text: Option<Vec<u8>>,
+    forced: Option<&'static encoding_rs::Encoding>,
+    templates: crate::template::Store,
+    threads: Option<usize>,
+    chunking: Chunking,
+}
+
+/// What is left when every draft has been handed out: the drafts that could not be read or
+/// checked and the files skipped with a note, both sorted by path.
+#[derive(Debug, Default)]
+pub struct Finished {
+    pub errors: Vec<(PathBuf, String)>,
+    pub notes: Vec<(PathBuf, String)>,
+}
+
+/// Does `path` belong to shard `shard`? A stable hash of the path as given (relative to the
+/// current folder, `/` separators, no `./`), so that every CI job of a matrix splits the
+/// same list the same way.
+pub fn in_shard(shard: Option<crate::cli::Shard>, cwd: &Path, path: &Path) -> bool {
+    let Some(shard) = shard else { return true };
+    let abs = config::absolute(cwd, path);
+    let rel = abs.strip_prefix(cwd).unwrap_or(&abs);
+    let key = rel.to_string_lossy().replace('\\', "/");
+    let h = crate::emit::stable_hash(&[&key]);
+    let n = u64::from_str_radix(&h[h.len() - 16..], 16).unwrap_or(0);
+    n % shard.count == shard.index - 1
+}
+
+fn same_settings(a: &FileSettings, b: &FileSettings) -> bool {
+    Arc::ptr_eq(&a.rules, &b.rules)
+        && a.select == b.select
+        && a.ignore == b.ignore
+        && a.severity == b.severity
+        && a.fail_on == b.fail_on
+        && a.lang == b.lang
+        && a.config == b.config
+}
+
+/// Find the drafts and their settings. A broken config or pack stops here, before anything is
+/// checked.
+pub fn prepare(args: &CheckArgs, stdin: &mut dyn Read) -> Result<Prepared, Fatal> {
     let cwd = std::env::current_dir()
         .map_err(|e| Fatal::Usage(format!("cannot read the current folder: {e}")))?;
     let mode = if args.isolated {
@@ -190,6 +260,16 @@ pub fn run(
         exclude: Some(Arc::new(move |p: &Path, dir: bool| r.is_excluded(p, dir))),
     };
     let (mut inputs, mut errors) = walk::collect_with(&paths, &opts);
+    if args.shard.is_some() {
+        if inputs.contains(&Input::Stdin) {
+            return Err(Fatal::Usage(
+                "--shard splits files by path; a draft read from stdin (`-`) cannot be sharded"
+                    .into(),
+            ));
+        }
+        inputs.retain(|i| in_shard(args.shard, &cwd, &i.path(None)));
+        errors.retain(|(p, _)| in_shard(args.shard, &cwd, p));
+    }
     let stdin_name = args.stdin_filename.clone();
     if inputs.contains(&Input::Stdin) {
         if let Some(n) = &stdin_name {
@@ -245,91 +325,144 @@ pub fn run(
     // src/template/resolve.rs); `--template` and front matter `template:` are.
     let templates = crate::template::Store::new(args.template.clone(), None);
 
-    let work: Vec<(Input, FileSettings)> = inputs
+    // Drafts in one folder nearly always share their settings: keep one copy of each run of
+    // equal settings, so that the list of drafts stays small however many there are.
+    let mut last: Option<Arc<FileSettings>> = None;
+    let work: Vec<(Input, Arc<FileSettings>)> = inputs
         .into_iter()
         .zip(settings)
-        .map(|(i, s)| (i, s.expect("settings resolved without errors")))
-        .collect();
-    // Err((path, message, is_note)): a note (binary file) does not change the exit code.
-    let results: Vec<Result<Outcome, (PathBuf, String, bool)>> = work
-        .par_iter()
-        .map(|(input, settings)| {
-            let path = input.path(stdin_name.as_deref());
-            let source = match input {
-                Input::Stdin => Source::from_bytes_as(
-                    path.clone(),
-                    stdin_text.clone().unwrap_or_default(),
-                    forced,
-                ),
-                Input::File(p) => std::fs::read(p)
-                    .map_err(crate::source::ReadError::Io)
-                    .and_then(|bytes| Source::from_bytes_as(p, bytes, forced)),
+        .map(|(i, s)| {
+            let s = s.expect("settings resolved without errors");
+            let shared = match &last {
+                Some(l) if same_settings(l, &s) => l.clone(),
+                _ => Arc::new(s),
             };
-            let source = source.map_err(|e| {
-                let note = matches!(e, crate::source::ReadError::Binary);
-                (path.clone(), e.to_string(), note)
-            })?;
-            let (diags, keys, template_error) =
-                check_one(&source, settings, &templates).map_err(|e| (path.clone(), e, false))?;
-            let baseline_path = match baseline {
-                Some(b) => baseline_path(input, stdin_name.is_some(), &b.dir, &cwd, &path),
-                None => String::new(),
-            };
-            let (hit, stale) = match baseline {
-                Some(b) => b.filter(&baseline_path, &keys),
-                None => (vec![false; diags.len()], Vec::new()),
-            };
-            let fingerprints = baseline::fingerprints(&crate::emit::slash_path(&source), &keys);
-            let mut kept = Vec::new();
-            let mut kept_keys = Vec::new();
-            let mut kept_fps = Vec::new();
-            let mut baselined = 0;
-            for (((d, k), fp), h) in diags.into_iter().zip(keys).zip(fingerprints).zip(hit) {
-                if h {
-                    baselined += 1;
-                } else {
-                    kept.push(d);
-                    kept_keys.push(k);
-                    kept_fps.push(fp);
-                }
-            }
-            Ok(Outcome {
-                report: FileReport {
-                    source,
-                    diagnostics: kept,
-                    fingerprints: kept_fps,
-                },
-                keys: kept_keys,
-                fail_on: settings.fail_on,
-                baseline_path,
-                input: input.clone(),
-                baselined,
-                stale,
-                template_error,
-            })
+            last = Some(shared.clone());
+            (i, shared)
         })
         .collect();
-
-    let mut outcomes = Vec::with_capacity(results.len());
-    let mut notes = Vec::new();
-    for r in results {
-        match r {
-            Ok(o) => {
-                if let Some(e) = &o.template_error {
-                    errors.push((o.report.source.path.clone(), e.clone()));
-                }
-                outcomes.push(o)
-            }
-            Err((p, m, true)) => notes.push((p, m)),
-            Err((p, m, false)) => errors.push((p, m)),
-        }
-    }
-    errors.sort();
-    notes.sort();
-    Ok(Run {
-        outcomes,
+    Ok(Prepared {
+        work,
         errors,
-        notes,
-        rule_sets: resolver.rule_sets(),
+        resolver,
+        cwd,
+        stdin_name,
+        stdin_text,
+        forced,
+        templates,
+        threads: args.threads.filter(|&n| n > 0),
+        chunking: Chunking::new(args.chunk_size),
     })
+}
+
+impl Prepared {
+    /// Every rule set in use (for SARIF's rule list).
+    pub fn rule_sets(&self) -> Vec<Arc<RuleSet>> {
+        self.resolver.rule_sets()
+    }
+
+    /// How many drafts will be checked.
+    pub fn len(&self) -> usize {
+        self.work.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.work.is_empty()
+    }
+
+    /// Check every draft, in parallel, and hand each outcome to `each` in path order as soon
+    /// as it and every draft before it are done. At most a few drafts per thread are in
+    /// flight, so memory does not grow with the number of files.
+    pub fn check(self, baseline: Option<&Baseline>, each: &mut dyn FnMut(Outcome)) -> Finished {
+        let Prepared {
+            work,
+            mut errors,
+            resolver: _,
+            cwd,
+            stdin_name,
+            stdin_text,
+            forced,
+            templates,
+            threads,
+            chunking,
+        } = self;
+        let pool = crate::stream::pool(threads);
+        let mut notes = Vec::new();
+        let window = 4 * pool.current_num_threads();
+        // Err((path, message, is_note)): a note (binary file) does not change the exit code.
+        crate::stream::in_order(
+            &pool,
+            &work,
+            window,
+            |(input, settings)| {
+                let path = input.path(stdin_name.as_deref());
+                let source = match input {
+                    Input::Stdin => Source::from_bytes_as(
+                        path.clone(),
+                        stdin_text.clone().unwrap_or_default(),
+                        forced,
+                    ),
+                    Input::File(p) => std::fs::read(p)
+                        .map_err(crate::source::ReadError::Io)
+                        .and_then(|bytes| Source::from_bytes_as(p, bytes, forced)),
+                };
+                let source = source.map_err(|e| {
+                    let note = matches!(e, crate::source::ReadError::Binary);
+                    (path.clone(), e.to_string(), note)
+                })?;
+                let (diags, keys, template_error) =
+                    check_one_with(&source, settings, &templates, &chunking)
+                        .map_err(|e| (path.clone(), e, false))?;
+                let baseline_path = match baseline {
+                    Some(b) => baseline_path(input, stdin_name.is_some(), &b.dir, &cwd, &path),
+                    None => String::new(),
+                };
+                let (hit, stale) = match baseline {
+                    Some(b) => b.filter(&baseline_path, &keys),
+                    None => (vec![false; diags.len()], Vec::new()),
+                };
+                let fingerprints = baseline::fingerprints(&crate::emit::slash_path(&source), &keys);
+                let mut kept = Vec::new();
+                let mut kept_keys = Vec::new();
+                let mut kept_fps = Vec::new();
+                let mut baselined = 0;
+                for (((d, k), fp), h) in diags.into_iter().zip(keys).zip(fingerprints).zip(hit) {
+                    if h {
+                        baselined += 1;
+                    } else {
+                        kept.push(d);
+                        kept_keys.push(k);
+                        kept_fps.push(fp);
+                    }
+                }
+                Ok(Outcome {
+                    report: FileReport {
+                        source,
+                        diagnostics: kept,
+                        fingerprints: kept_fps,
+                    },
+                    keys: kept_keys,
+                    fail_on: settings.fail_on,
+                    baseline_path,
+                    input: input.clone(),
+                    baselined,
+                    stale,
+                    template_error,
+                })
+            },
+            |r: Result<Outcome, (PathBuf, String, bool)>| match r {
+                Ok(o) => {
+                    if let Some(e) = &o.template_error {
+                        errors.push((o.report.source.path.clone(), e.clone()));
+                    }
+                    each(o)
+                }
+                Err((p, m, true)) => notes.push((p, m)),
+                Err((p, m, false)) => errors.push((p, m)),
+            },
+        );
+        errors.sort();
+        notes.sort();
+        Finished { errors, notes }
+    }
 }

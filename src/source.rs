@@ -131,6 +131,20 @@ impl Source {
         bytes: Vec<u8>,
         forced: Option<&'static encoding_rs::Encoding>,
     ) -> Result<Source, ReadError> {
+        // Most drafts are UTF-8 without a byte order mark: take the bytes as they are
+        // instead of copying them (what `decode` would find too).
+        let bytes = if forced.is_none() && encoding_rs::Encoding::for_bom(&bytes).is_none() {
+            match String::from_utf8(bytes) {
+                Ok(text) => {
+                    let mut s = Source::new(path, text);
+                    s.encoding = encoding_rs::UTF_8.name();
+                    return Ok(s);
+                }
+                Err(e) => e.into_bytes(),
+            }
+        } else {
+            bytes
+        };
         let (text, encoding) = decode(&bytes, forced)?;
         let mut s = Source::new(path, text);
         s.encoding = encoding;

@@ -57,7 +57,7 @@ fn solo_set(rule: &Rule, context: &RuleSet) -> RuleSet {
     RuleSet {
         rules,
         priority,
-        packs: Vec::new(),
+        ..RuleSet::default()
     }
 }
 

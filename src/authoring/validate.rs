@@ -146,7 +146,7 @@ pub fn validate_pack(path: &Path, text: &str, existing: &[Rule]) -> PackReport {
     let set = RuleSet {
         rules: rules.clone(),
         priority: structural.priority.clone().unwrap_or_default(),
-        packs: Vec::new(),
+        ..RuleSet::default()
     };
     for it in &items {
         examples_present(&it.node, &mut report.problems);

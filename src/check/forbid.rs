@@ -1,40 +1,57 @@
 //! `forbid`: a pattern must not occur in contract text (blanks, vague terms, reversed clauses).
 
-use super::units::{any_match, find_all, units};
+use super::units::{any_match_in, any_may, find_all_in, for_each_unit, need};
 use super::{make, Context};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
 
 pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
     let scan = &ctx.doc.scan;
-    for unit in units(ctx, rule) {
-        if !rule.when.is_empty() && !any_match(scan, &rule.when, &unit.spans) {
-            continue;
-        }
-        if any_match(scan, &rule.unless, &unit.spans) {
-            continue;
-        }
-        let mut hits = Vec::new();
-        for p in rule.pattern.iter() {
-            find_all(scan, p, &unit.spans, &mut hits);
-        }
-        hits.sort_by_key(|h| (h.start, h.end));
-        hits.dedup();
-        for h in hits {
-            // `allow` is tried on the scan text and on the original: Markdown may have read
-            // part of the match as syntax (the asterisks of `[***]` as emphasis).
-            let text = &scan[h.clone()];
-            let original = &ctx.doc.text()[h.clone()];
-            if rule
-                .allow
-                .iter()
-                .any(|a| a.regex.is_match(text) || a.regex.is_match(original))
-            {
-                continue;
+    let needs = ctx.needs(rule);
+    let (when, pattern, unless) = (
+        needs.map(|n| &n.when[..]),
+        needs.map(|n| &n.pattern[..]),
+        needs.map(|n| &n.unless[..]),
+    );
+    // A clause where no pattern (or no `when`) can match yields nothing.
+    let relevant = |c: usize| {
+        (rule.when.is_empty() || any_may(ctx, c, &rule.when, when))
+            && any_may(ctx, c, &rule.pattern, pattern)
+    };
+    for_each_unit(
+        ctx,
+        rule,
+        &relevant,
+        &|unit, out| {
+            if !rule.when.is_empty() && !any_match_in(ctx, &rule.when, when, &unit) {
+                return;
             }
-            out.push(make(rule, h, rule.message.clone()));
-        }
-    }
+            if any_match_in(ctx, &rule.unless, unless, &unit) {
+                return;
+            }
+            let mut hits = Vec::new();
+            for (k, p) in rule.pattern.iter().enumerate() {
+                find_all_in(ctx, p, need(pattern, k), &unit, &mut hits);
+            }
+            hits.sort_by_key(|h| (h.start, h.end));
+            hits.dedup();
+            for h in hits {
+                // `allow` is tried on the scan text and on the original: Markdown may have read
+                // part of the match as syntax (the asterisks of `[***]` as emphasis).
+                let text = &scan[h.clone()];
+                let original = &ctx.doc.text()[h.clone()];
+                if rule
+                    .allow
+                    .iter()
+                    .any(|a| a.regex.is_match(text) || a.regex.is_match(original))
+                {
+                    continue;
+                }
+                out.push(make(rule, h, rule.message.clone()));
+            }
+        },
+        out,
+    );
 }
 
 #[cfg(test)]

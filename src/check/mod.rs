@@ -2,13 +2,14 @@
 
 mod consistency;
 mod forbid;
+pub(crate) mod prefilter;
 mod range;
 mod require;
 mod signature;
 mod units;
 
-use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
@@ -34,7 +35,36 @@ pub fn check_filtered(
     enabled: &dyn Fn(&Rule) -> bool,
     keep: &mut dyn FnMut(&Diagnostic) -> bool,
 ) -> Vec<Diagnostic> {
-    let ctx = Context::new(doc, rules);
+    check_with_context(&Context::new(doc, rules), enabled, keep)
+}
+
+/// [`check`] with the per-clause work in parallel blocks of `block` clauses (the default
+/// is [`BLOCK`]): for tests that the blocks change no finding.
+#[doc(hidden)]
+pub fn check_in_blocks(doc: &Document, rules: &RuleSet, block: usize) -> Vec<Diagnostic> {
+    check_with_context(
+        &Context::in_blocks(doc, rules, block),
+        &|_| true,
+        &mut |_| true,
+    )
+}
+
+/// [`check`] with every regex run everywhere, the literal prefilter off: for tests that the
+/// prefilter only ever skips work and never changes a finding.
+#[doc(hidden)]
+pub fn check_without_prefilter(doc: &Document, rules: &RuleSet) -> Vec<Diagnostic> {
+    let mut ctx = Context::new(doc, rules);
+    ctx.presence = prefilter::Presence::default();
+    ctx.sig_start = signature::block_start(&ctx);
+    check_with_context(&ctx, &|_| true, &mut |_| true)
+}
+
+fn check_with_context(
+    ctx: &Context,
+    enabled: &dyn Fn(&Rule) -> bool,
+    keep: &mut dyn FnMut(&Diagnostic) -> bool,
+) -> Vec<Diagnostic> {
+    let rules = ctx.rules;
     let mut found: Vec<(usize, Diagnostic)> = Vec::new();
     for (order, rule) in rules.rules.iter().enumerate() {
         if !enabled(rule) {
@@ -42,11 +72,11 @@ pub fn check_filtered(
         }
         let mut out = Vec::new();
         match rule.kind {
-            Kind::Forbid => forbid::run(&ctx, rule, &mut out),
-            Kind::Require => require::run(&ctx, rule, &mut out),
-            Kind::Signature => signature::run(&ctx, rule, &mut out),
-            Kind::Range => range::run(&ctx, rule, &mut out),
-            Kind::Consistency => consistency::run(&ctx, rule, &mut out),
+            Kind::Forbid => forbid::run(ctx, rule, &mut out),
+            Kind::Require => require::run(ctx, rule, &mut out),
+            Kind::Signature => signature::run(ctx, rule, &mut out),
+            Kind::Range => range::run(ctx, rule, &mut out),
+            Kind::Consistency => consistency::run(ctx, rule, &mut out),
             // Template rules report a comparison with a template (src/template/).
             Kind::Template => {}
         }
@@ -62,31 +92,88 @@ pub(crate) struct Context<'d, 's> {
     /// Index of the first clause of the signature block, if the document has one.
     pub sig_start: Option<usize>,
     /// Values recognised in every clause, computed on first use.
-    values: OnceCell<Values>,
+    values: OnceLock<Values>,
+    rules: &'d RuleSet,
+    index: Arc<prefilter::Index>,
+    /// Which literal factors occur in which clause.
+    presence: prefilter::Presence,
+    /// Clauses per block of parallel work.
+    block: usize,
+    /// The numbers of the clause asked for last (see `numbers_in`).
+    last_numbers: std::sync::Mutex<Option<(usize, Arc<Vec<Num>>)>>,
 }
 
+/// Clauses per block of work when a large document is checked in parallel.
+pub const BLOCK: usize = 4096;
+
 impl<'d, 's> Context<'d, 's> {
-    fn new(doc: &'d Document<'s>, rules: &RuleSet) -> Context<'d, 's> {
-        let sig_start = signature_block_start(doc, rules);
-        Context {
-            doc,
-            sig_start,
-            values: OnceCell::new(),
-        }
+    fn new(doc: &'d Document<'s>, rules: &'d RuleSet) -> Context<'d, 's> {
+        Context::in_blocks(doc, rules, BLOCK)
     }
 
-    /// Every number and entity of the document's clauses, sorted by position.
+    /// A context whose per-clause work (the prefilter, values, clause and sentence units)
+    /// runs in parallel blocks of `block` clauses when the document has more.
+    fn in_blocks(doc: &'d Document<'s>, rules: &'d RuleSet, block: usize) -> Context<'d, 's> {
+        let block = block.max(1);
+        let index = prefilter::Index::of(rules);
+        let presence = index.presence(doc, block);
+        let mut ctx = Context {
+            doc,
+            sig_start: None,
+            values: OnceLock::new(),
+            rules,
+            index,
+            presence,
+            block,
+            last_numbers: Default::default(),
+        };
+        ctx.sig_start = signature::block_start(&ctx);
+        ctx
+    }
+
+    /// The prefilter needs of a rule's patterns (`None`: not indexed, run them everywhere).
+    pub(crate) fn needs(&self, rule: &Rule) -> Option<&prefilter::RuleNeeds> {
+        self.index.needs(self.rules, rule)
+    }
+
+    /// Can a pattern with this need match inside (a span of) this clause?
+    pub(crate) fn may(&self, clause: usize, need: Option<&prefilter::Need>) -> bool {
+        need.is_none_or(|n| self.presence.may(clause, n))
+    }
+
+    /// Every entity (date, amount, percentage, duration) of the document's clauses, sorted
+    /// by position. The numbers the recognisers found on the way are not kept: a long draft
+    /// holds millions of them (every 一 of 一致 is one) and [`Context::numbers_in`] finds the
+    /// few it is asked for again.
     pub fn values(&self) -> &Values {
         self.values.get_or_init(|| {
-            let mut all = Values::default();
-            for c in &self.doc.clauses {
-                let v = values::extract_in(&self.doc.scan, c.span.clone());
-                all.numbers.extend(v.numbers);
-                all.entities.extend(v.entities);
+            let doc = self.doc;
+            let entities_of = |cs: &[crate::document::Clause]| -> Vec<Entity> {
+                cs.iter()
+                    .flat_map(|c| values::extract_in(&doc.scan, c.span.clone()).entities)
+                    .collect()
+            };
+            let mut entities: Vec<Entity> = if doc.clauses.len() > self.block {
+                use rayon::prelude::*;
+                let blocks: Vec<Vec<Entity>> = doc
+                    .clauses
+                    .par_chunks(self.block)
+                    .map(entities_of)
+                    .collect();
+                // One allocation of the final size, each block freed once copied.
+                let mut all = Vec::with_capacity(blocks.iter().map(Vec::len).sum());
+                for b in blocks {
+                    all.extend(b);
+                }
+                all
+            } else {
+                entities_of(&doc.clauses)
+            };
+            entities.sort_by_key(|e| e.span.start);
+            Values {
+                numbers: Vec::new(),
+                entities,
             }
-            all.numbers.sort_by_key(|n| n.span.start);
-            all.entities.sort_by_key(|e| e.span.start);
-            all
         })
     }
 
@@ -98,12 +185,46 @@ impl<'d, 's> Context<'d, 's> {
         &all[lo..hi]
     }
 
-    /// The numbers lying wholly inside `span`.
-    pub fn numbers_in(&self, span: &Span) -> &[Num] {
-        let all = &self.values().numbers;
-        let lo = all.partition_point(|n| n.span.start < span.start);
-        let hi = lo + all[lo..].partition_point(|n| n.span.end <= span.end);
-        &all[lo..hi]
+    /// The numbers lying wholly inside `span`, as the recognisers find them clause by clause,
+    /// in text order.
+    pub fn numbers_in(&self, span: &Span) -> Vec<Num> {
+        let doc = self.doc;
+        let mut out: Vec<Num> = Vec::new();
+        for i in doc.clauses_touching(span.start, span.end) {
+            let c = &doc.clauses[i].span;
+            if !(c.start < span.end && span.start < c.end) {
+                continue;
+            }
+            let found = self.clause_numbers(i);
+            out.extend(
+                found
+                    .iter()
+                    .filter(|n| span.start <= n.span.start && n.span.end <= span.end)
+                    .cloned(),
+            );
+        }
+        out.sort_by_key(|n| n.span.start);
+        out
+    }
+
+    /// The numbers of one clause (what `values::extract_in` finds there), remembered for
+    /// the next call: a check asks for the numbers of the same clause several times in a row.
+    fn clause_numbers(&self, i: usize) -> Arc<Vec<Num>> {
+        let mut last = self.last_numbers.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((j, nums)) = &*last {
+            if *j == i {
+                return nums.clone();
+            }
+        }
+        let span = self.doc.clauses[i].span.clone();
+        let base = span.start;
+        let mut nums = values::number::find_numbers(&self.doc.scan[span]);
+        for n in &mut nums {
+            n.span = n.span.start + base..n.span.end + base;
+        }
+        let nums = Arc::new(nums);
+        *last = Some((i, nums.clone()));
+        nums
     }
 }
 

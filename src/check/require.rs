@@ -8,7 +8,7 @@
 //! duration, percentage, amount or date recognised in the unit, within `unit`, `min` and
 //! `max`. A value of the right kind that misses its limits is shown as a secondary label.
 
-use super::units::{any_match, find_first, units};
+use super::units::{any_match_in, any_may, find_first_in, for_each_unit};
 use super::{make, speaks_zh, Context};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::rules::entity::Miss;
@@ -16,50 +16,65 @@ use crate::rules::{Rule, Unit};
 
 pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
-    let scan = &doc.scan;
     let forced = doc.front_matter.require.contains(&rule.id);
-    for unit in units(ctx, rule) {
-        let trigger = if rule.when.is_empty() {
-            None
-        } else {
-            match find_first(scan, &rule.when, &unit.spans) {
-                Some(t) => Some(t),
-                None if forced && matches!(rule.unit, Unit::Document) => None,
-                None => continue,
+    let needs = ctx.needs(rule);
+    let (when, must, unless) = (
+        needs.map(|n| &n.when[..]),
+        needs.map(|n| &n.must[..]),
+        needs.map(|n| &n.unless[..]),
+    );
+    // A clause (or sentence) unit without a trigger yields nothing.
+    let relevant = |c: usize| rule.when.is_empty() || any_may(ctx, c, &rule.when, when);
+    for_each_unit(
+        ctx,
+        rule,
+        &relevant,
+        &|unit, out| {
+            let trigger = if rule.when.is_empty() {
+                None
+            } else {
+                match find_first_in(ctx, &rule.when, when, &unit) {
+                    Some(t) => Some(t),
+                    None if forced && matches!(rule.unit, Unit::Document) => None,
+                    None => return,
+                }
+            };
+            if any_match_in(ctx, &rule.unless, unless, &unit)
+                || any_match_in(ctx, &rule.must, must, &unit)
+            {
+                return;
             }
-        };
-        if any_match(scan, &rule.unless, &unit.spans) || any_match(scan, &rule.must, &unit.spans) {
-            continue;
-        }
-        let mut missed: Vec<Label> = Vec::new();
-        if !rule.value_spec.is_empty() {
-            let mut satisfied = false;
-            for span in &unit.spans {
-                for e in ctx.entities_in(span) {
-                    match rule.value_spec.check(e) {
-                        Some(Ok(())) => satisfied = true,
-                        Some(Err(miss)) => missed.push(Label {
-                            file: None,
-                            span: e.span.clone(),
-                            message: miss_message(rule, &miss),
-                        }),
-                        None => {}
+            let mut missed: Vec<Label> = Vec::new();
+            if !rule.value_spec.is_empty() {
+                let mut satisfied = false;
+                for span in unit.spans {
+                    for e in ctx.entities_in(span) {
+                        match rule.value_spec.check(e) {
+                            Some(Ok(())) => satisfied = true,
+                            Some(Err(miss)) => missed.push(Label {
+                                file: None,
+                                span: e.span.clone(),
+                                message: miss_message(rule, &miss),
+                            }),
+                            None => {}
+                        }
                     }
                 }
+                if satisfied {
+                    return;
+                }
             }
-            if satisfied {
-                continue;
-            }
-        }
-        let span = trigger.unwrap_or_else(|| match rule.unit {
-            Unit::Clause | Unit::Sentence => unit.spans[0].clone(),
-            Unit::Section => first_line(doc, unit.spans[0].start),
-            Unit::Document => first_line(doc, 0),
-        });
-        let mut d = make(rule, span, rule.message.clone());
-        d.labels = missed;
-        out.push(d);
-    }
+            let span = trigger.unwrap_or_else(|| match rule.unit {
+                Unit::Clause | Unit::Sentence => unit.spans[0].clone(),
+                Unit::Section => first_line(doc, unit.spans[0].start),
+                Unit::Document => first_line(doc, 0),
+            });
+            let mut d = make(rule, span, rule.message.clone());
+            d.labels = missed;
+            out.push(d);
+        },
+        out,
+    );
 }
 
 fn miss_message(rule: &Rule, miss: &Miss) -> String {

@@ -10,7 +10,8 @@ use std::collections::BTreeSet;
 
 use regex::Regex;
 
-use super::units::applies;
+use super::prefilter::Need;
+use super::units::{applies, need};
 use super::{make, Context};
 use crate::diagnostic::Diagnostic;
 use crate::document::{Clause, ClauseKind, Document};
@@ -35,15 +36,23 @@ fn default_markers() -> &'static [Regex] {
     })
 }
 
-fn marker_regexes(rules: &RuleSet) -> Vec<&Regex> {
-    let from_rules: Vec<&Regex> = rules
+/// The marker regexes with their prefilter needs.
+fn marker_regexes<'a>(ctx: &'a Context) -> Vec<(&'a Regex, Option<&'a Need>)> {
+    let from_rules: Vec<(&Regex, Option<&Need>)> = ctx
+        .rules
         .rules
         .iter()
         .filter(|r| r.kind == Kind::Signature)
-        .flat_map(|r| r.markers.iter().map(|p| &p.regex))
+        .flat_map(|r| {
+            let needs = ctx.needs(r).map(|n| &n.markers[..]);
+            r.markers
+                .iter()
+                .enumerate()
+                .map(move |(k, p)| (&p.regex, need(needs, k)))
+        })
         .collect();
     if from_rules.is_empty() {
-        default_markers().iter().collect()
+        default_markers().iter().map(|m| (m, None)).collect()
     } else {
         from_rules
     }
@@ -52,11 +61,19 @@ fn marker_regexes(rules: &RuleSet) -> Vec<&Regex> {
 /// The index of the first clause of the signature block. When a marker is the last clause,
 /// the block is empty and this is `clauses.len()`.
 pub fn signature_block_start(doc: &Document, rules: &RuleSet) -> Option<usize> {
-    let markers = marker_regexes(rules);
-    let marked = doc
-        .clauses
-        .iter()
-        .rposition(|c| markers.iter().any(|m| m.is_match(doc.scan_of(&c.span))));
+    Context::new(doc, rules).sig_start
+}
+
+/// [`signature_block_start`] within a check, with the prefilter at hand.
+pub(crate) fn block_start(ctx: &Context) -> Option<usize> {
+    let (doc, rules) = (ctx.doc, ctx.rules);
+    let markers = marker_regexes(ctx);
+    let marked = (0..doc.clauses.len()).rev().find(|&i| {
+        let text = doc.scan_of(&doc.clauses[i].span);
+        markers
+            .iter()
+            .any(|(m, n)| ctx.may(i, *n) && m.is_match(text))
+    });
     if let Some(i) = marked {
         return Some(i + 1);
     }

@@ -3,9 +3,12 @@
 //! A unit is a list of spans of scan text; regexes run on each span separately, so no match
 //! crosses from one clause into another or into text that is not contract text.
 
+use rayon::prelude::*;
 use regex::Regex;
 
+use super::prefilter::Need;
 use super::Context;
+use crate::diagnostic::Diagnostic;
 use crate::document::Clause;
 use crate::rules::{Pattern, Patterns, Rule, Scope, Unit};
 use crate::source::Span;
@@ -14,8 +17,237 @@ pub(crate) struct UnitSpans {
     pub spans: Vec<Span>,
 }
 
+/// One unit as [`for_each_unit`] hands it out: spans of scan text and, parallel to them,
+/// the clause each lies in (for the prefilter).
+pub(crate) struct UnitRef<'a> {
+    pub spans: &'a [Span],
+    pub clauses: &'a [usize],
+}
+
+/// The need of the `k`-th pattern of a field, if the rule is indexed.
+pub(crate) fn need(needs: Option<&[Need]>, k: usize) -> Option<&Need> {
+    needs.and_then(|n| n.get(k))
+}
+
+/// Can any pattern of a field match inside this clause?
+pub(crate) fn any_may(ctx: &Context, clause: usize, ps: &Patterns, needs: Option<&[Need]>) -> bool {
+    (0..ps.0.len()).any(|k| ctx.may(clause, need(needs, k)))
+}
+
+/// Per section: is it, or a section it lies in, under a heading matching the rule's
+/// `scope: {heading: …}`? Sections come after their parents, so one pass suffices.
+fn heading_scope(ctx: &Context, rule: &Rule) -> Option<Vec<bool>> {
+    let Scope::Heading(p) = &rule.scope else {
+        return None;
+    };
+    let doc = ctx.doc;
+    let mut ok: Vec<bool> = Vec::with_capacity(doc.sections.len());
+    for s in &doc.sections {
+        let own = p.regex.is_match(doc.scan_of(&doc.clauses[s.heading].span));
+        ok.push(own || s.parent.is_some_and(|q| ok[q]));
+    }
+    Some(ok)
+}
+
+/// Every unit of a rule, in document order, as [`units`] lists them, handed to `f` with the
+/// findings list to add to. Clause and sentence units are only produced for clauses
+/// `relevant` accepts: a caller passes a test that is false only where the unit could not
+/// yield a finding (no pattern can match there), so that such clauses are not even split
+/// into sentences. In a large document, clause and sentence units are worked through in
+/// blocks of clauses in parallel; the findings come out in the same order.
+pub(crate) fn for_each_unit(
+    ctx: &Context,
+    rule: &Rule,
+    relevant: &(dyn Fn(usize) -> bool + Sync),
+    f: &(dyn Fn(UnitRef, &mut Vec<Diagnostic>) + Sync),
+    out: &mut Vec<Diagnostic>,
+) {
+    let doc = ctx.doc;
+    let under = heading_scope(ctx, rule);
+    let takes = |i: usize| {
+        let c = &doc.clauses[i];
+        match &under {
+            Some(ok) => applies_base(ctx, rule, i, c) && c.section.is_some_and(|s| ok[s]),
+            None => applies(ctx, rule, i, c),
+        }
+    };
+    match rule.unit {
+        Unit::Clause | Unit::Sentence => {
+            let sentences = matches!(rule.unit, Unit::Sentence);
+            let block = |range: std::ops::Range<usize>, out: &mut Vec<Diagnostic>| {
+                for i in range {
+                    if !takes(i) || !relevant(i) {
+                        continue;
+                    }
+                    let c = &doc.clauses[i];
+                    if sentences {
+                        for s in doc.sentences(c) {
+                            let unit = UnitRef {
+                                spans: std::slice::from_ref(&s),
+                                clauses: std::slice::from_ref(&i),
+                            };
+                            f(unit, out);
+                        }
+                    } else {
+                        let unit = UnitRef {
+                            spans: std::slice::from_ref(&c.span),
+                            clauses: std::slice::from_ref(&i),
+                        };
+                        f(unit, out);
+                    }
+                }
+            };
+            let n = doc.clauses.len();
+            if n <= ctx.block {
+                block(0..n, out);
+            } else {
+                let parts: Vec<Vec<Diagnostic>> = (0..n.div_ceil(ctx.block))
+                    .into_par_iter()
+                    .map(|k| {
+                        let mut v = Vec::new();
+                        block(k * ctx.block..((k + 1) * ctx.block).min(n), &mut v);
+                        v
+                    })
+                    .collect();
+                out.extend(parts.into_iter().flatten());
+            }
+        }
+        Unit::Document => {
+            let (spans, ids): (Vec<Span>, Vec<usize>) = (0..doc.clauses.len())
+                .filter(|&i| takes(i))
+                .map(|i| (doc.clauses[i].span.clone(), i))
+                .unzip();
+            if !spans.is_empty() {
+                let unit = UnitRef {
+                    spans: &spans,
+                    clauses: &ids,
+                };
+                f(unit, out);
+            }
+        }
+        Unit::Section => {
+            // Each section with its subsections; text before the first heading is a unit too.
+            let n = doc.sections.len();
+            let mut per: Vec<(Vec<Span>, Vec<usize>)> = vec![(Vec::new(), Vec::new()); n + 1];
+            for i in (0..doc.clauses.len()).filter(|&i| takes(i)) {
+                let c = &doc.clauses[i];
+                let mut cur = c.section;
+                if cur.is_none() {
+                    per[n].0.push(c.span.clone());
+                    per[n].1.push(i);
+                }
+                // Innermost first here; every section's list is still in document order.
+                while let Some(s) = cur {
+                    per[s].0.push(c.span.clone());
+                    per[s].1.push(i);
+                    cur = doc.sections[s].parent;
+                }
+            }
+            for (spans, ids) in per.iter().filter(|v| !v.0.is_empty()) {
+                let unit = UnitRef {
+                    spans,
+                    clauses: ids,
+                };
+                f(unit, out);
+            }
+        }
+    }
+}
+
+/// [`find_all`] on the spans of a unit where the prefilter allows a match.
+pub(crate) fn find_all_in(
+    ctx: &Context,
+    p: &Pattern,
+    need: Option<&Need>,
+    unit: &UnitRef,
+    out: &mut Vec<Span>,
+) {
+    for (s, &c) in unit.spans.iter().zip(unit.clauses) {
+        if ctx.may(c, need) {
+            find_all(&ctx.doc.scan, p, std::slice::from_ref(s), out);
+        }
+    }
+}
+
+/// The first match of any pattern in a unit, in text order, on the spans where the
+/// prefilter allows a match.
+pub(crate) fn find_first_in(
+    ctx: &Context,
+    ps: &Patterns,
+    needs: Option<&[Need]>,
+    unit: &UnitRef,
+) -> Option<Span> {
+    let scan = &ctx.doc.scan;
+    let mut best: Option<Span> = None;
+    for (k, p) in ps.iter().enumerate() {
+        let at = has_at(&p.regex);
+        let nd = need(needs, k);
+        for (s, &c) in unit.spans.iter().zip(unit.clauses) {
+            if best.as_ref().is_some_and(|b| b.start < s.start) {
+                break;
+            }
+            if !ctx.may(c, nd) {
+                continue;
+            }
+            if let Some(m) = first_in(scan, p, at, s) {
+                if best.as_ref().is_none_or(|b| m.start < b.start) {
+                    best = Some(m);
+                }
+                break;
+            }
+        }
+    }
+    best
+}
+
+/// [`any_match`] on the spans of a unit where the prefilter allows a match.
+pub(crate) fn any_match_in(
+    ctx: &Context,
+    ps: &Patterns,
+    needs: Option<&[Need]>,
+    unit: &UnitRef,
+) -> bool {
+    ps.iter().enumerate().any(|(k, p)| {
+        let nd = need(needs, k);
+        unit.spans
+            .iter()
+            .zip(unit.clauses)
+            .any(|(s, &c)| ctx.may(c, nd) && p.regex.is_match(&ctx.doc.scan[s.clone()]))
+    })
+}
+
+fn first_in(scan: &str, p: &Pattern, at: bool, s: &Span) -> Option<Span> {
+    let hay = &scan[s.clone()];
+    let found = if at {
+        p.regex.captures(hay).map(|c| {
+            let m = c.name("at").unwrap_or_else(|| c.get(0).unwrap());
+            m.start()..m.end()
+        })
+    } else {
+        p.regex.find(hay).map(|m| m.start()..m.end())
+    };
+    found.map(|m| s.start + m.start..s.start + m.end)
+}
+
 /// Does this clause take part in this rule (language, scope, clause kind)?
 pub(crate) fn applies(ctx: &Context, rule: &Rule, idx: usize, clause: &Clause) -> bool {
+    if !applies_base(ctx, rule, idx, clause) {
+        return false;
+    }
+    match &rule.scope {
+        Scope::Heading(p) => {
+            let doc = ctx.doc;
+            doc.section_path(clause.section).iter().any(|&s| {
+                let h = &doc.clauses[doc.sections[s].heading];
+                p.regex.is_match(doc.scan_of(&h.span))
+            })
+        }
+        _ => true,
+    }
+}
+
+/// [`applies`] without the heading scope, which [`for_each_unit`] works out per section.
+fn applies_base(ctx: &Context, rule: &Rule, idx: usize, clause: &Clause) -> bool {
     if !clause.lang.intersects(rule.lang) {
         return false;
     }
@@ -30,19 +262,14 @@ pub(crate) fn applies(ctx: &Context, rule: &Rule, idx: usize, clause: &Clause) -
         }
     }
     match &rule.scope {
-        Scope::Any => true,
+        Scope::Any | Scope::Heading(_) => true,
         Scope::Body => ctx.sig_start.is_none_or(|s| idx < s),
         Scope::SignatureBlock => ctx.sig_start.is_some_and(|s| idx >= s),
-        Scope::Heading(p) => {
-            let doc = ctx.doc;
-            doc.section_path(clause.section).iter().any(|&s| {
-                let h = &doc.clauses[doc.sections[s].heading];
-                p.regex.is_match(doc.scan_of(&h.span))
-            })
-        }
     }
 }
 
+/// Every unit of a rule as a list of spans. `forbid` and `require` use [`for_each_unit`],
+/// which skips what the prefilter rules out; this is the plain list.
 pub(crate) fn units(ctx: &Context, rule: &Rule) -> Vec<UnitSpans> {
     let doc = ctx.doc;
     let clauses = doc
@@ -129,36 +356,6 @@ pub(crate) fn find_all(scan: &str, p: &Pattern, spans: &[Span], out: &mut Vec<Sp
             }
         }
     }
-}
-
-/// The first match of any pattern, in text order.
-pub(crate) fn find_first(scan: &str, ps: &Patterns, spans: &[Span]) -> Option<Span> {
-    let mut best: Option<Span> = None;
-    for p in ps.iter() {
-        let at = has_at(&p.regex);
-        for s in spans {
-            if best.as_ref().is_some_and(|b| b.start < s.start) {
-                break;
-            }
-            let hay = &scan[s.clone()];
-            let found = if at {
-                p.regex.captures(hay).map(|c| {
-                    let m = c.name("at").unwrap_or_else(|| c.get(0).unwrap());
-                    m.start()..m.end()
-                })
-            } else {
-                p.regex.find(hay).map(|m| m.start()..m.end())
-            };
-            if let Some(m) = found {
-                let m = s.start + m.start..s.start + m.end;
-                if best.as_ref().is_none_or(|b| m.start < b.start) {
-                    best = Some(m);
-                }
-                break;
-            }
-        }
-    }
-    best
 }
 
 pub(crate) fn any_match(scan: &str, ps: &Patterns, spans: &[Span]) -> bool {

@@ -7,6 +7,7 @@
 //! comments, link targets, Markdown punctuation of emphasis and links) is blanked with
 //! spaces and Traditional characters are folded to Simplified ones.
 
+mod chunked;
 pub mod fold;
 pub mod front_matter;
 mod lang;
@@ -17,6 +18,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
+pub use chunked::{Chunking, DEFAULT_PART};
 pub use front_matter::FrontMatter;
 pub use lang::{Lang, LangSet};
 
@@ -100,6 +102,15 @@ pub struct Document<'s> {
     /// Raw HTML (blocks and inline), where HTML comments such as suppression comments live.
     /// Sorted, not merged. Code blocks and inline code are not HTML.
     pub html: Vec<Span>,
+    /// Clauses by position, built on first use (see [`Document::clauses_touching`]).
+    by_start: std::sync::OnceLock<ClauseIndex>,
+}
+
+/// The clauses in order of their start, and the longest clause's length.
+#[derive(Debug, Default)]
+struct ClauseIndex {
+    order: Vec<usize>,
+    max_len: usize,
 }
 
 #[derive(Debug)]
@@ -111,73 +122,7 @@ pub struct DocumentError {
 impl<'s> Document<'s> {
     /// Parse a source. Fails only on front matter that is not valid YAML.
     pub fn parse(source: &'s Source) -> Result<Document<'s>, DocumentError> {
-        let text = source.text.as_str();
-        let (front_matter, body_start) = front_matter::split(text)?;
-        let mut b = Builder::new(text, body_start);
-        b.walk();
-        let Builder {
-            mut masks,
-            syntax,
-            clauses,
-            sections,
-            tables,
-            mut html,
-            ..
-        } = b;
-        html.sort_by_key(|h| (h.start, h.end));
-        let mut clauses = clauses;
-        mask_urls_and_identifiers(text, &clauses, &mut masks);
-
-        let mut scan = text.to_string();
-        fold::fold_into(&mut scan);
-        // Masks lie on char boundaries and whole characters are replaced by ASCII bytes, so
-        // the scan text stays valid UTF-8 with the original offsets. Markdown punctuation
-        // (emphasis markers, link brackets and targets) becomes spaces; content that is not
-        // contract text (code, HTML, URLs, identifiers, footnote references, checkboxes)
-        // becomes an opaque filler, so that `地址：`code`` or `邮箱：a_b@c.com` is not an
-        // empty field and `（`x`）` is not an empty bracket.
-        let mut bytes = scan.into_bytes();
-        for m in &syntax {
-            bytes[m.clone()].fill(b' ');
-        }
-        for m in &masks {
-            bytes[m.clone()].fill(OPAQUE);
-        }
-        let scan = String::from_utf8(bytes).expect("masks lie on char boundaries");
-        masks.extend(syntax);
-        masks.sort_by_key(|m| (m.start, m.end));
-        let masks = merge(masks);
-
-        for c in &mut clauses {
-            c.lang = lang::detect(&scan[c.span.clone()]);
-        }
-        let default_lang = match &front_matter.lang {
-            Some(l) => *l,
-            None => lang::majority(&scan, &clauses),
-        };
-        if let Some(l) = &front_matter.lang {
-            for c in &mut clauses {
-                c.lang = *l;
-            }
-        } else {
-            for c in &mut clauses {
-                if c.lang.is_empty() {
-                    c.lang = default_lang;
-                }
-            }
-        }
-        Ok(Document {
-            source,
-            front_matter,
-            body_start,
-            scan,
-            clauses,
-            sections,
-            tables,
-            masks,
-            default_lang,
-            html,
-        })
+        Document::parse_chunked(source, &Chunking::whole())
     }
 
     /// Set every clause's language, as front matter `lang:` does (a config's `lang` for a
@@ -227,6 +172,30 @@ impl<'s> Document<'s> {
         }
         path.reverse();
         path
+    }
+
+    /// The clauses that start at or before `hi` and end at or after `lo`, in clause order,
+    /// found in logarithmic time (a long draft has hundreds of thousands of clauses, and
+    /// findings and value look-ups ask for the clause at a position).
+    pub fn clauses_touching(&self, lo: usize, hi: usize) -> Vec<usize> {
+        let idx = self.by_start.get_or_init(|| {
+            let mut order: Vec<usize> = (0..self.clauses.len()).collect();
+            order.sort_by_key(|&i| (self.clauses[i].span.start, i));
+            let max_len = self.clauses.iter().map(|c| c.span.len()).max().unwrap_or(0);
+            ClauseIndex { order, max_len }
+        });
+        let p = idx
+            .order
+            .partition_point(|&i| self.clauses[i].span.start <= hi);
+        let mut out: Vec<usize> = idx.order[..p]
+            .iter()
+            .rev()
+            .take_while(|&&i| self.clauses[i].span.start + idx.max_len >= lo)
+            .copied()
+            .filter(|&i| self.clauses[i].span.end >= lo)
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     pub fn is_masked(&self, offset: usize) -> bool {
@@ -349,6 +318,17 @@ fn mask_urls_and_identifiers(text: &str, clauses: &[Clause], masks: &mut Vec<Spa
     }
 }
 
+/// The definitions a part of a document holds, which references in other parts can use.
+#[derive(Debug, Default)]
+struct PartDefs {
+    /// Link reference definition labels.
+    links: Vec<String>,
+    footnotes: Vec<String>,
+    /// Definitions the prefix of foreign labels produced (to check that it produced them all).
+    prefix_links: usize,
+    prefix_footnotes: usize,
+}
+
 /// Inline containers whose own syntax (not their children) is masked.
 struct InlineFrame {
     range: Span,
@@ -366,7 +346,6 @@ struct OpenClause {
 
 struct Builder<'t> {
     text: &'t str,
-    offset: usize,
     /// Content that is not contract text.
     masks: Vec<Span>,
     /// Markdown punctuation around contract text (emphasis markers, link syntax).
@@ -380,15 +359,19 @@ struct Builder<'t> {
     section_stack: Vec<usize>,
     /// Index of the last clause closed, to mark list introductions.
     last_closed: Option<usize>,
+    /// `last_closed` was set (or reset) in this walk; before that, a list or table that
+    /// starts it introduces the last clause of the text before (see `chunked`).
+    touched: bool,
+    /// A list or table started before `last_closed` was touched.
+    intro_pending: bool,
     table_stack: Vec<usize>,
     html: Vec<Span>,
 }
 
 impl<'t> Builder<'t> {
-    fn new(text: &'t str, offset: usize) -> Builder<'t> {
+    fn new(text: &'t str) -> Builder<'t> {
         Builder {
             text,
-            offset,
             masks: Vec::new(),
             syntax: Vec::new(),
             clauses: Vec::new(),
@@ -398,31 +381,57 @@ impl<'t> Builder<'t> {
             inline: Vec::new(),
             section_stack: Vec::new(),
             last_closed: None,
+            touched: false,
+            intro_pending: false,
             table_stack: Vec::new(),
             html: Vec::new(),
         }
     }
 
-    fn walk(&mut self) {
+    /// Parse `text[start..end]` as a document of its own, with `prefix` (definitions that
+    /// other parts hold, see `chunked`) parsed before it and its events dropped. Returns the
+    /// link reference and footnote definitions of the part itself, and how many of each the
+    /// prefix defined.
+    fn walk_part(&mut self, start: usize, end: usize, prefix: &str) -> PartDefs {
         let mut opts = Options::empty();
         opts.insert(Options::ENABLE_TABLES);
         opts.insert(Options::ENABLE_FOOTNOTES);
         opts.insert(Options::ENABLE_STRIKETHROUGH);
         opts.insert(Options::ENABLE_TASKLISTS);
-        let body = &self.text[self.offset..];
-        let parser = Parser::new_ext(body, opts).into_offset_iter();
-        let off = self.offset;
-        for (event, range) in parser {
-            let range = range.start + off..range.end + off;
+        let owned;
+        let body = if prefix.is_empty() {
+            &self.text[start..end]
+        } else {
+            owned = format!("{prefix}{}", &self.text[start..end]);
+            owned.as_str()
+        };
+        let skip = prefix.len();
+        let parser = Parser::new_ext(body, opts);
+        let mut defs = PartDefs::default();
+        for (label, def) in parser.reference_definitions().iter() {
+            if def.span.start < skip {
+                defs.prefix_links += 1;
+            } else {
+                defs.links.push(label.to_string());
+            }
+        }
+        for (event, range) in parser.into_offset_iter() {
+            if range.start < skip {
+                if let Event::Start(Tag::FootnoteDefinition(_)) = event {
+                    defs.prefix_footnotes += 1;
+                }
+                continue;
+            }
+            if let Event::Start(Tag::FootnoteDefinition(label)) = &event {
+                defs.footnotes.push(label.to_string());
+            }
+            let range = range.start - skip + start..range.end - skip + start;
             self.event(event, range);
         }
         while !self.open.is_empty() {
             self.close_clause();
         }
-        let end = self.text.len();
-        for &s in &self.section_stack {
-            self.sections[s].span.end = end;
-        }
+        defs
     }
 
     fn current_section(&self) -> Option<usize> {
@@ -466,7 +475,7 @@ impl<'t> Builder<'t> {
             }
             t.rows[pos.row].push(idx);
         }
-        self.last_closed = Some(idx);
+        self.set_last_closed(Some(idx));
     }
 
     /// Item clauses are tight list text; a block inside an item ends that text.
@@ -491,7 +500,15 @@ impl<'t> Builder<'t> {
         }
     }
 
+    fn set_last_closed(&mut self, c: Option<usize>) {
+        self.last_closed = c;
+        self.touched = true;
+    }
+
     fn mark_intro(&mut self) {
+        if !self.touched {
+            self.intro_pending = true;
+        }
         if let Some(i) = self.last_closed {
             let c = &mut self.clauses[i];
             let t = self.text[c.span.clone()].trim_end();
@@ -533,7 +550,7 @@ impl<'t> Builder<'t> {
                     f.covered.push(range);
                 }
             }
-            Event::Rule => self.last_closed = None,
+            Event::Rule => self.set_last_closed(None),
         }
     }
 
@@ -648,11 +665,11 @@ impl<'t> Builder<'t> {
             }
             TagEnd::Table => {
                 self.table_stack.pop();
-                self.last_closed = None;
+                self.set_last_closed(None);
             }
             // Only a clause directly followed by a list or table introduces it.
             TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::HtmlBlock | TagEnd::CodeBlock => {
-                self.last_closed = None;
+                self.set_last_closed(None);
             }
             TagEnd::Emphasis
             | TagEnd::Strong

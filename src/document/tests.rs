@@ -169,3 +169,19 @@ fn a_list_introduction_is_marked() {
         "an HTML block between them ends the introduction"
     );
 }
+
+#[test]
+fn clauses_touching_finds_what_a_scan_of_every_clause_finds() {
+    let text =
+        "# 一\n\n甲方：A\n\n- 项一\n- 项二\n  - 子项\n\n| a | |\n|---|---|\n| x | y |\n\n末段。\n";
+    let src = Source::new("t.md", text);
+    let doc = Document::parse(&src).unwrap();
+    for lo in 0..=text.len() {
+        for hi in lo..=(lo + 12).min(text.len()) {
+            let brute: Vec<usize> = (0..doc.clauses.len())
+                .filter(|&i| doc.clauses[i].span.start <= hi && doc.clauses[i].span.end >= lo)
+                .collect();
+            assert_eq!(doc.clauses_touching(lo, hi), brute, "{lo}..{hi}");
+        }
+    }
+}

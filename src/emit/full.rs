@@ -64,6 +64,10 @@ pub(crate) fn to_codespan<F: Copy>(
 
 impl Emitter for Full<'_> {
     fn file(&mut self, source: &Source, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        // Most files have nothing to show: do not index their lines for nothing.
+        if diagnostics.is_empty() {
+            return Ok(());
+        }
         // The reported file is id 0; files that labels point into (templates) are added as
         // they are met, once each, so that one diagnostic can show snippets of both.
         let mut files = SimpleFiles::new();

@@ -254,6 +254,8 @@ pub struct RuleSet {
     /// Category order for overlapping findings (first wins).
     pub priority: Vec<String>,
     pub packs: Vec<PackInfo>,
+    /// The literal prefilter of these rules, built on first use (see `check::prefilter`).
+    pub(crate) prefilter: std::sync::OnceLock<std::sync::Arc<crate::check::prefilter::Index>>,
 }
 
 #[derive(Debug, Clone)]
@@ -286,6 +288,7 @@ impl RuleSet {
             lang: pack.lang,
         });
         self.rules.extend(pack.rules);
+        self.prefilter = std::sync::OnceLock::new();
         Ok(())
     }
 

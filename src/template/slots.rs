@@ -59,6 +59,7 @@ pub fn find(doc: &Document, rules: &RuleSet) -> Vec<Span> {
                 .collect(),
             priority: rules.priority.clone(),
             packs: rules.packs.clone(),
+            ..RuleSet::default()
         };
         let text = doc.text();
         for d in check::check(doc, &subset) {

@@ -184,6 +184,14 @@ fn year(c: &Captures) -> Option<i32> {
 pub fn find_dates(text: &str) -> Vec<FoundDate> {
     let p = patterns();
     let mut out: Vec<FoundDate> = Vec::new();
+    // Each pattern needs a character most clauses lack (月, 年, an ASCII digit): checking
+    // for it first spares the regex searches on those clauses.
+    let f = super::Features::of(text);
+    let has_year = f.month && f.year;
+    let has_day = f.month && f.day;
+    let has_digit = f.ascii_digit;
+    // Every pattern needs at least one character, so the empty text stands for "skip".
+    let gated = |re: &'static Regex, on: bool| re.captures_iter(if on { text } else { "" });
     let push = |span: Range<usize>, date: Date, out: &mut Vec<FoundDate>| {
         if out
             .iter()
@@ -193,7 +201,7 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
         }
         out.push(FoundDate { span, date });
     };
-    for c in p.cn.captures_iter(text) {
+    for c in gated(&p.cn, has_year) {
         let m = c.get(0).unwrap();
         let date = Date {
             year: year(&c),
@@ -202,7 +210,7 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
         };
         push(m.range(), date, &mut out);
     }
-    for c in p.iso.captures_iter(text) {
+    for c in gated(&p.iso, has_digit) {
         let m = c.get(0).unwrap();
         if c["s1"] != c["s2"] {
             continue;
@@ -226,7 +234,7 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
         push(m.range(), date, &mut out);
     }
     for re in [&p.en_mdy, &p.en_dmy] {
-        for c in re.captures_iter(text) {
+        for c in gated(re, has_digit) {
             let m = c.get(0).unwrap();
             let date = Date {
                 year: year(&c),
@@ -236,7 +244,7 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
             push(m.range(), date, &mut out);
         }
     }
-    for c in p.en_my.captures_iter(text) {
+    for c in gated(&p.en_my, has_digit) {
         let m = c.get(0).unwrap();
         let date = Date {
             year: year(&c),
@@ -245,7 +253,7 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
         };
         push(m.range(), date, &mut out);
     }
-    for c in p.cn_month_day.captures_iter(text) {
+    for c in gated(&p.cn_month_day, has_day) {
         let m = c.get(0).unwrap();
         // 2025年6月30日 was taken above; a month number right after 年 is part of it.
         let before = text[..m.start()].trim_end_matches([' ', '\t', '　']);
@@ -267,7 +275,7 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
         };
         push(m.range(), date, &mut out);
     }
-    for c in p.cn_day_of_month.captures_iter(text) {
+    for c in gated(&p.cn_day_of_month, has_day) {
         // 每月10日, 次月5日, 每季度首月5日: a day of an unnamed month.
         let d = c.name("d").unwrap();
         let m = c.get(0).unwrap();

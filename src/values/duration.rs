@@ -103,7 +103,7 @@ fn en_unit_re() -> &'static Regex {
 /// A duration starting at the number `n` of `text`: (end offset, duration).
 pub(crate) fn at_number(text: &str, n: &Num) -> Option<(usize, Duration)> {
     let rest = super::head(text, n.span.end, 64);
-    if let Some(c) = cn_unit_re().captures(rest) {
+    if let Some(c) = super::captures_if(cn_unit_re(), rest) {
         let unit_s = c.name("u").unwrap().as_str();
         let amount = match c.name("fig") {
             Some(f) => parse_arabic(f.as_str())?,
@@ -160,7 +160,7 @@ pub(crate) fn at_number(text: &str, n: &Num) -> Option<(usize, Duration)> {
         let end = n.span.end + c.get(0).unwrap().end();
         return Some((end, Duration { amount, unit, days }));
     }
-    if let Some(c) = en_unit_re().captures(rest) {
+    if let Some(c) = super::captures_if(en_unit_re(), rest) {
         let amount = match c.name("fig") {
             Some(f) => parse_arabic(f.as_str())?,
             None => n.value,

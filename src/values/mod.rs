@@ -121,6 +121,75 @@ pub(crate) fn head(text: &str, at: usize, max: usize) -> &str {
     &text[at..e]
 }
 
+/// Characters the recognisers' regexes need, found in one pass over a clause: each regex
+/// is skipped on a clause that lacks what it needs (most clauses have no date, many no
+/// digit), and a byte loop is much cheaper than a substring search per character.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Features {
+    pub ascii_digit: bool,
+    /// An ASCII or full-width digit.
+    pub digit: bool,
+    /// An ASCII letter, or a character that `(?i)` matches with one (ſ, K).
+    pub latin: bool,
+    pub month: bool,
+    pub year: bool,
+    /// 日 or 号.
+    pub day: bool,
+}
+
+impl Features {
+    pub(crate) fn of(text: &str) -> Features {
+        let mut f = Features::default();
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let x = b[i];
+            if x < 0x80 {
+                f.ascii_digit |= x.is_ascii_digit();
+                f.latin |= x.is_ascii_alphabetic();
+                i += 1;
+                continue;
+            }
+            // A lead byte (`text` is UTF-8, its continuation bytes follow); only five lead
+            // bytes start a character that matters here.
+            match x {
+                0xE5 => match (b[i + 1], b[i + 2]) {
+                    (0xB9, 0xB4) => f.year = true, // 年
+                    (0x8F, 0xB7) => f.day = true,  // 号
+                    _ => {}
+                },
+                0xE6 => match (b[i + 1], b[i + 2]) {
+                    (0x9C, 0x88) => f.month = true, // 月
+                    (0x97, 0xA5) => f.day = true,   // 日
+                    _ => {}
+                },
+                0xEF => f.digit |= b[i + 1] == 0xBC && (0x90..=0x99).contains(&b[i + 2]), // ０-９
+                0xE2 => f.latin |= b[i + 1] == 0x84 && b[i + 2] == 0xAA,                  // K
+                0xC5 => f.latin |= b[i + 1] == 0xBF,                                      // ſ
+                _ => {}
+            }
+            i += match x {
+                0xF0.. => 4,
+                0xE0.. => 3,
+                _ => 2,
+            };
+        }
+        f.digit |= f.ascii_digit;
+        f
+    }
+}
+
+/// `re.captures(text)` without allocating capture slots when `re` does not match: most
+/// numbers have no unit, currency or percent sign next to them, and the look-ups around a
+/// number run for every number of every clause.
+pub(crate) fn captures_if<'h>(re: &regex::Regex, text: &'h str) -> Option<regex::Captures<'h>> {
+    if re.is_match(text) {
+        re.captures(text)
+    } else {
+        None
+    }
+}
+
 /// Recognise every value in `text`. Spans are offsets into `text`.
 pub fn extract(text: &str) -> Values {
     let numbers = number::find_numbers(text);

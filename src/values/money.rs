@@ -100,9 +100,9 @@ fn currency_of(s: &str) -> Currency {
 /// Money around the number `n`: (start, end, money) in `text` offsets.
 pub(crate) fn at_number(text: &str, n: &Num) -> Option<(usize, usize, Money)> {
     let (base, before) = super::tail(text, n.span.start, 40);
-    let prefix = prefix_re().captures(before);
+    let prefix = super::captures_if(prefix_re(), before);
     let rest = super::head(text, n.span.end, 48);
-    let suffix = suffix_re().captures(rest);
+    let suffix = super::captures_if(suffix_re(), rest);
     if prefix.is_none() && suffix.is_none() {
         return None;
     }

@@ -622,7 +622,11 @@ fn multiplier(rest: &str) -> Option<(usize, i128)> {
 /// numerals (万一, 千万) are skipped; they are words, not numbers.
 pub fn find_numbers(text: &str) -> Vec<Num> {
     let mut out = Vec::new();
-    for m in arabic_re().find_iter(text) {
+    // Cheap gates before the regexes: most clauses hold no digit, and Chinese ones no
+    // Latin letter (the English words match case-insensitively, so ſ and K count).
+    let f = super::Features::of(text);
+    let gate = |on: bool| if on { text } else { "" };
+    for m in arabic_re().find_iter(gate(f.digit)) {
         let prev = text[..m.start()].chars().next_back();
         if prev.is_some_and(|c| c.is_ascii_alphabetic()) && !text[..m.start()].ends_with("US") {
             // Part of an identifier (A1, MY-KF-2023): still a number, but keep it plain.
@@ -646,7 +650,7 @@ pub fn find_numbers(text: &str) -> Vec<Num> {
     static FRACTION: OnceLock<Regex> = OnceLock::new();
     let fraction = FRACTION
         .get_or_init(|| Regex::new(r"(?i)^[ \t]*[-‑ ][ \t]*(?:half|quarters?)(?-u:\b)").unwrap());
-    for m in english_re().find_iter(text) {
+    for m in english_re().find_iter(gate(f.latin)) {
         let mut span = m.range();
         // "one and one-half": the repetition ate "and one", leaving "-half" outside.
         if let Some(f) = fraction.find(super::head(text, span.end, 24)) {

@@ -63,7 +63,7 @@ fn after_re() -> &'static Regex {
 /// A percentage around the number `n`: (start, end, percent) in `text` offsets.
 pub(crate) fn at_number(text: &str, n: &Num) -> Option<(usize, usize, Dec)> {
     let (base, before) = super::tail(text, n.span.start, 24);
-    if let Some(c) = before_re().captures(before) {
+    if let Some(c) = super::captures_if(before_re(), before) {
         let shift = match &c["base"] {
             "百" => 0,
             "千" => 1,
@@ -73,7 +73,7 @@ pub(crate) fn at_number(text: &str, n: &Num) -> Option<(usize, usize, Dec)> {
         return Some((start, n.span.end, n.value.shift_down(shift)));
     }
     let rest = super::head(text, n.span.end, 48);
-    if let Some(c) = after_re().captures(rest) {
+    if let Some(c) = super::captures_if(after_re(), rest) {
         let end = n.span.end + c.get(0).unwrap().end();
         let value = match c.name("sym").map(|s| s.as_str()) {
             Some("‰") => n.value.shift_down(1),
@@ -137,8 +137,7 @@ pub(crate) fn period_near(text: &str, start: usize, end: usize) -> Option<Period
         win_end -= 1;
     }
     let after = &text[end..win_end];
-    let a = period_after_re()
-        .captures(after)
+    let a = super::captures_if(period_after_re(), after)
         .map(|c| (c.get(0).unwrap().start(), period_of(&c)));
     match (b, a) {
         (Some(b), Some(a)) => Some(if a.0 < b.0 { a.1 } else { b.1 }),

@@ -149,3 +149,16 @@ fn spans_are_offset_into_the_whole_text() {
     assert_eq!(v.entities.len(), 1);
     assert_eq!(&text[v.entities[0].span.clone()], "三十(30)日");
 }
+
+#[test]
+fn features_see_what_the_recognisers_need() {
+    use super::Features;
+    let f = Features::of("自2025年6月30日起，共１５天");
+    assert!(f.ascii_digit && f.digit && f.month && f.year && f.day && !f.latin);
+    let f = Features::of("每月十号 ſix");
+    assert!(!f.digit && f.month && !f.year && f.day && f.latin);
+    let f = Features::of("甲方应当支付");
+    assert!(!f.digit && !f.month && !f.year && !f.day && !f.latin);
+    assert!(Features::of("１").digit && !Features::of("１").ascii_digit);
+    assert!(Features::of("\u{212A}").latin);
+}

@@ -55,7 +55,8 @@ fn side_ending_at(ctx: &Context, clause: &Span, end: usize) -> Option<Side> {
     if let Some(e) = ents.iter().find(|e| e.span.end == end) {
         return entity_side(e);
     }
-    let n = ctx.numbers_in(clause).iter().find(|n| n.span.end == end)?;
+    let numbers = ctx.numbers_in(clause);
+    let n = numbers.iter().find(|n| n.span.end == end)?;
     // A number inside a larger entity (the 5 of 5万元) is not the whole quantity.
     if ents.iter().any(|e| {
         e.span.start < n.span.start
@@ -76,7 +77,8 @@ fn side_exactly(ctx: &Context, clause: &Span, span: &Span) -> Option<Side> {
     if let Some(e) = ctx.entities_in(clause).iter().find(|e| e.span == *span) {
         return entity_side(e);
     }
-    let n = ctx.numbers_in(clause).iter().find(|n| n.span == *span)?;
+    let numbers = ctx.numbers_in(clause);
+    let n = numbers.iter().find(|n| n.span == *span)?;
     Some(Side {
         span: n.span.clone(),
         form: n.form,
