@@ -111,7 +111,11 @@ pub struct DocumentError {
 impl<'s> Document<'s> {
     /// Parse a source. Fails only on front matter that is not valid YAML.
     pub fn parse(source: &'s Source) -> Result<Document<'s>, DocumentError> {
-        let text = source.text.as_str();
+        // Lone CRs (classic Mac files, mixed line endings) are read as LF: pulldown-cmark
+        // does not end an HTML comment block at a lone CR, and patterns match `\n`. One
+        // byte for one byte, so every offset keeps its meaning in the original text.
+        let norm = lone_cr_to_lf(&source.text);
+        let text: &str = &norm;
         let (front_matter, body_start) = front_matter::split(text)?;
         let mut b = Builder::new(text, body_start);
         b.walk();
@@ -233,6 +237,20 @@ impl<'s> Document<'s> {
         let i = self.masks.partition_point(|m| m.end <= offset);
         self.masks.get(i).is_some_and(|m| m.start <= offset)
     }
+}
+
+/// `text` with every CR that is not followed by LF replaced by LF (same length).
+fn lone_cr_to_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let lone = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
+    if !b.contains(&b'\r') || !(0..b.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let out: Vec<u8> = (0..b.len())
+        .map(|i| if lone(i) { b'\n' } else { b[i] })
+        .collect();
+    // An ASCII byte replaced by an ASCII byte: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(out).expect("ASCII for ASCII"))
 }
 
 /// The byte that stands for masked content in the scan text (ASCII SUB): not a space, not
