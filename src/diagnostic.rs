@@ -22,6 +22,15 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Move the span and every label onto character boundaries inside `text`
+    /// ([`crate::source::snap`]).
+    pub fn snap_to(&mut self, text: &str) {
+        self.span = crate::source::snap(text, self.span.clone());
+        for l in &mut self.labels {
+            l.span = crate::source::snap(text, l.span.clone());
+        }
+    }
+
     pub fn category(&self) -> &str {
         self.rule.split('/').next().unwrap_or(&self.rule)
     }

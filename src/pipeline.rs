@@ -96,6 +96,7 @@ pub fn check_one(
     );
     for d in &mut diags {
         d.severity = settings.severity_of(&d.rule, d.severity);
+        d.snap_to(&source.text);
     }
     diags.sort_by(|a, b| {
         (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))

@@ -99,6 +99,26 @@ fn decode_with(
     }
 }
 
+/// `span` moved onto character boundaries of `text` (the start down, the end up) and into
+/// the text. Patterns run on a scan text in which some multi-byte characters are stood in
+/// for by ASCII bytes (masks, folded spaces), so a match may begin or end inside one of
+/// them; every reported span goes through here.
+pub fn snap(text: &str, span: Span) -> Span {
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(span.start);
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
 /// An encoding named on the command line or in a config (`gb18030`, `gbk`, `big5`, …).
 pub fn encoding_by_label(label: &str) -> Option<&'static encoding_rs::Encoding> {
     encoding_rs::Encoding::for_label(label.trim().as_bytes())
@@ -203,7 +223,7 @@ impl LineIndex {
     }
 
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = offset.min(text.len());
+        let offset = snap(text, offset..offset).start;
         let line = self.line_of(offset);
         let start = self.starts[line];
         let col = text[start..offset].chars().count();
@@ -261,6 +281,19 @@ mod tests {
         let s = Source::from_bytes("x.md", big5.into_owned()).unwrap();
         assert_eq!(s.text, hant);
         assert_eq!(s.encoding, "Big5");
+    }
+
+    #[test]
+    fn spans_snap_onto_char_boundaries_inside_the_text() {
+        let t = "甲a乙";
+        assert_eq!(snap(t, 1..2), 0..3);
+        assert_eq!(snap(t, 3..5), 3..7);
+        assert_eq!(snap(t, 4..4), 4..4);
+        assert_eq!(snap(t, 5..99), 4..7);
+        assert_eq!(snap(t, 99..99), 7..7);
+        assert_eq!(snap(t, std::ops::Range { start: 6, end: 2 }), 4..4);
+        let s = Source::new("a.md", t);
+        assert_eq!(s.line_col(2), (1, 1));
     }
 
     #[test]

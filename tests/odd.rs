@@ -107,3 +107,74 @@ fn front_matter_and_its_suppressions_work_with_cr_line_endings() {
         "suppressed by the front matter in both"
     );
 }
+
+// ------------------------------------------------------------------ spans and boundaries
+
+const FORMATS: [&str; 9] = [
+    "full",
+    "short",
+    "json",
+    "json-lines",
+    "sarif",
+    "github",
+    "gitlab",
+    "junit",
+    "summary",
+];
+
+#[test]
+fn a_pattern_that_matches_inside_a_masked_character_reports_whole_characters() {
+    let root = Path::new(ROOT);
+    for format in FORMATS {
+        let out = cl(root)
+            .args([
+                "check",
+                "--no-default-rules",
+                "--rules",
+                "tests/data/odd/opaque-pack.yaml",
+                "--format",
+                format,
+                "tests/data/odd/masked-multibyte.md",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = cl(root)
+        .args([
+            "check",
+            "--no-default-rules",
+            "--rules",
+            "tests/data/odd/opaque-pack.yaml",
+            "--format",
+            "json",
+            "tests/data/odd/masked-multibyte.md",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = fixture("tests/data/odd/masked-multibyte.md");
+    let mut opaque = 0;
+    for d in v.as_array().unwrap() {
+        let (s, e) = (
+            d["byte_start"].as_u64().unwrap() as usize,
+            d["byte_end"].as_u64().unwrap() as usize,
+        );
+        assert!(
+            text.is_char_boundary(s) && text.is_char_boundary(e) && s < e,
+            "{d}"
+        );
+        if d["rule"] == "odd/opaque" {
+            opaque += 1;
+        }
+    }
+    assert!(
+        opaque >= 2,
+        "the pattern matched inside masked characters: {v}"
+    );
+}

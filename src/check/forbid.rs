@@ -18,6 +18,9 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
         for p in rule.pattern.iter() {
             find_all(scan, p, &unit.spans, &mut hits);
         }
+        for h in &mut hits {
+            *h = crate::source::snap(ctx.doc.text(), h.clone());
+        }
         hits.sort_by_key(|h| (h.start, h.end));
         hits.dedup();
         for h in hits {

@@ -42,6 +42,9 @@ pub fn check_filtered(
             Kind::Require => require::run(&ctx, rule, &mut out),
             Kind::Signature => signature::run(&ctx, rule, &mut out),
         }
+        for d in &mut out {
+            d.snap_to(doc.text());
+        }
         out.retain(|d| keep(d));
         found.extend(out.into_iter().map(|d| (order, d)));
     }

@@ -59,7 +59,10 @@ impl Emitter for Full<'_> {
     fn file(&mut self, source: &Source, diagnostics: &[Diagnostic]) -> io::Result<()> {
         let file = SimpleFile::new(display_path(source), source.text.as_str());
         for d in diagnostics {
-            term::emit_to_write_style(&mut *self.out, &self.config, &file, &to_codespan(d))
+            // codespan slices the text: spans must lie on character boundaries.
+            let mut d = d.clone();
+            d.snap_to(&source.text);
+            term::emit_to_write_style(&mut *self.out, &self.config, &file, &to_codespan(&d))
                 .map_err(io::Error::other)?;
         }
         Ok(())

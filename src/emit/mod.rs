@@ -71,7 +71,7 @@ pub trait Emitter {
 /// The column of a byte offset in UTF-16 code units, 1-based (SARIF's `utf16CodeUnits`):
 /// a Chinese character counts 1, a character outside the BMP counts 2.
 pub(crate) fn utf16_column(source: &Source, offset: usize) -> usize {
-    let offset = offset.min(source.text.len());
+    let offset = crate::source::snap(&source.text, offset..offset).start;
     let idx = source.line_index();
     let start = idx.line_start(idx.line_of(offset));
     source.text[start..offset].encode_utf16().count() + 1

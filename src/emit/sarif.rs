@@ -88,6 +88,7 @@ fn artifact_location(source: &Source) -> Value {
 }
 
 fn region(source: &Source, span: &std::ops::Range<usize>) -> Value {
+    let span = &crate::source::snap(&source.text, span.clone());
     let (line, _, end_line, _) = positions(source, span);
     json!({
         "startLine": line,
