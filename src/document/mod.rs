@@ -134,6 +134,7 @@ impl<'s> Document<'s> {
 
         let mut scan = text.to_string();
         fold::fold_into(&mut scan);
+        fold::fold_spaces(&mut scan);
         // Masks lie on char boundaries and whole characters are replaced by ASCII bytes, so
         // the scan text stays valid UTF-8 with the original offsets. Markdown punctuation
         // (emphasis markers, link brackets and targets) becomes spaces; content that is not
