@@ -104,8 +104,8 @@ pub struct CheckArgs {
     /// The path to report for text read from stdin (`-`)
     #[arg(long, value_name = "NAME", help_heading = "Input")]
     pub stdin_filename: Option<PathBuf>,
-    /// Decode every draft as this encoding (utf-8, utf-16le, utf-16be, gb18030, big5, …)
-    /// instead of detecting it
+    /// The encoding of drafts that are not UTF-8 (gb18030, big5, utf-16le, …), instead of
+    /// guessing it; a byte order mark still wins, and `utf-8` makes any other file an error
     #[arg(long, value_name = "LABEL", help_heading = "Input")]
     pub encoding: Option<String>,
 

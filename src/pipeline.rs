@@ -222,6 +222,8 @@ pub fn run(
         .par_iter()
         .map(|(input, settings)| {
             let path = input.path(stdin_name.as_deref());
+            // `--encoding` first, else the draft's config.
+            let forced = forced.or(settings.encoding);
             let source = match input {
                 Input::Stdin => Source::from_bytes_as(
                     path.clone(),

@@ -178,3 +178,164 @@ fn a_pattern_that_matches_inside_a_masked_character_reports_whole_characters() {
         "the pattern matched inside masked characters: {v}"
     );
 }
+
+// --------------------------------------------------------------------------- encodings
+
+/// The findings of a CLI json run as (rule, line, column, end line, end column, bytes).
+fn json_findings(dir: &Path, args: &[&str]) -> (Option<i32>, Vec<serde_json::Value>, String) {
+    let out = cl(dir)
+        .args(["check", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            serde_json::json!([
+                d["rule"],
+                d["line"],
+                d["column"],
+                d["end_line"],
+                d["end_column"],
+                d["byte_start"],
+                d["byte_end"]
+            ])
+        })
+        .collect();
+    (
+        out.status.code(),
+        rows,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_gb18030_copy_gets_the_findings_of_the_utf8_copy_at_the_same_positions() {
+    let root = Path::new(ROOT);
+    let (c1, utf8, _) = json_findings(root, &["fixtures/zh/template-unfilled.md"]);
+    let (c2, gb, _) = json_findings(root, &["fixtures/zh/template-unfilled.gb18030.md"]);
+    assert_eq!((c1, c2), (Some(1), Some(1)));
+    assert!(utf8.len() > 20);
+    assert_eq!(gb, utf8);
+    // Generated from the UTF-8 fixture, and with every encoding named explicitly.
+    let dir = tempfile::tempdir().unwrap();
+    let text = fixture("fixtures/zh/template-unfilled.md");
+    let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
+    write(dir.path(), "gb.md", &gbk);
+    let le: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(|u| u.to_le_bytes()))
+        .collect();
+    write(dir.path(), "le.md", &le);
+    let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+    write(dir.path(), "be-no-bom.md", &be);
+    let bom8: Vec<u8> = b"\xef\xbb\xbf"
+        .iter()
+        .copied()
+        .chain(text.bytes())
+        .collect();
+    write(dir.path(), "bom8.md", &bom8);
+    for (name, extra) in [
+        ("gb.md", None),
+        ("gb.md", Some("gb18030")),
+        ("gb.md", Some("GBK")),
+        ("le.md", None),
+        ("be-no-bom.md", None),
+        ("bom8.md", Some("gb18030")),
+    ] {
+        let mut args = vec![name];
+        if let Some(e) = extra {
+            args.extend(["--encoding", e]);
+        }
+        let (code, got, err) = json_findings(dir.path(), &args);
+        assert_eq!(code, Some(1), "{name} {extra:?}: {err}");
+        assert_eq!(got, utf8, "{name} {extra:?}");
+    }
+}
+
+#[test]
+fn a_config_names_the_encoding_of_its_drafts() {
+    let dir = tempfile::tempdir().unwrap();
+    let hant = "甲方應在本協議簽訂後十五個工作日內支付服務費用。\n\n聯絡電話：____\n";
+    let (big5, _, _) = encoding_rs::BIG5.encode(hant);
+    write(dir.path(), "legacy/clauselint.yaml", "encoding: big5\n");
+    write(dir.path(), "legacy/a.md", &big5);
+    write(dir.path(), "legacy/b.md", "乙方：____\n");
+    let out = cl(dir.path())
+        .args(["check", "--format", "short", "legacy"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("a.md:3:6: error[blank/underscore]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("b.md:1:4: error[blank/underscore]"),
+        "{stdout}"
+    );
+    // `--encoding` wins over the config: the Big5 draft is not UTF-8 → a per-file error.
+    let out = cl(dir.path())
+        .args([
+            "check",
+            "--format",
+            "short",
+            "--encoding",
+            "utf-8",
+            "legacy",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("a.md: cannot decode the file as UTF-8 (invalid bytes at byte 0, line 1)"),
+        "{stderr}"
+    );
+    assert!(String::from_utf8(out.stdout).unwrap().contains("b.md:1:4"));
+    // An unknown label in a config points at it.
+    write(dir.path(), "legacy/clauselint.yaml", "encoding: klingon\n");
+    cl(dir.path())
+        .args(["check", "legacy"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown encoding `klingon`"))
+        .stderr(predicates::str::contains("clauselint.yaml:1:11"));
+}
+
+#[test]
+fn binary_files_are_skipped_with_a_note_and_undecodable_ones_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "ok.md", "甲方：张三\n");
+    write(dir.path(), "image.md", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0");
+    write(dir.path(), "zeros.md", [0u8; 512]);
+    let out = cl(dir.path())
+        .args(["check", "ok.md", "image.md", "zeros.md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("note: image.md: binary file"), "{stderr}");
+    assert!(stderr.contains("note: zeros.md: binary file"), "{stderr}");
+    // Not GB18030 at byte 4 (line 2): an error, and the good file is still checked.
+    write(dir.path(), "bad.md", b"ab\r\n\x81\x20cd");
+    cl(dir.path())
+        .args([
+            "check",
+            "--encoding",
+            "gb18030",
+            "--format",
+            "short",
+            "bad.md",
+            "ok.md",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "bad.md: cannot decode the file as gb18030 (invalid bytes at byte 4, line 2)",
+        ));
+}

@@ -136,7 +136,9 @@ pub fn draft_bytes(bytes: &[u8]) {
     match Source::from_bytes("draft.md", bytes.to_vec()) {
         Ok(source) => draft_source(&source),
         Err(ReadError::Binary | ReadError::Undecodable { .. }) => {}
-        Err(ReadError::Io(e)) => panic!("decoding bytes cannot be an I/O error: {e}"),
+        Err(e @ (ReadError::Io(_) | ReadError::TooLarge { .. })) => {
+            panic!("decoding bytes in memory cannot fail with: {e}")
+        }
     }
 }
 
