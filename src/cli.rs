@@ -109,6 +109,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "LABEL", help_heading = "Input")]
     pub encoding: Option<String>,
 
+    /// Refuse drafts larger than this (e.g. 256MiB, 10M, 4096), with a per-file error
+    /// instead of running out of memory
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = crate::source::parse_size, help_heading = "Input")]
+    pub max_file_size: u64,
+
     // ---- issue 4: CI surface (config, selection, walking, suppressions, baseline, outputs)
     /// Read the paths to check from FILE (`-`: stdin), one per line; an empty list checks
     /// nothing (it never falls back to `.`)

@@ -195,12 +195,16 @@ pub fn run(
     }
     resolver.check_cli_selectors().map_err(Fatal::Usage)?;
 
+    // Stdin over the size limit is a per-file error like any other draft.
+    let mut stdin_error = None;
     if inputs.contains(&Input::Stdin) {
-        let mut buf = Vec::new();
-        stdin
-            .read_to_end(&mut buf)
-            .map_err(|e| Fatal::Usage(format!("cannot read stdin: {e}")))?;
-        stdin_text = Some(buf);
+        match crate::source::read_limited(&mut *stdin, args.max_file_size, 0) {
+            Ok(buf) => stdin_text = Some(buf),
+            Err(crate::source::ReadError::Io(e)) => {
+                return Err(Fatal::Usage(format!("cannot read stdin: {e}")))
+            }
+            Err(e) => stdin_error = Some(e.to_string()),
+        }
     }
 
     let forced = match args.encoding.as_deref() {
@@ -225,13 +229,17 @@ pub fn run(
             // `--encoding` first, else the draft's config.
             let forced = forced.or(settings.encoding);
             let source = match input {
-                Input::Stdin => Source::from_bytes_as(
-                    path.clone(),
-                    stdin_text.clone().unwrap_or_default(),
-                    forced,
-                ),
-                Input::File(p) => std::fs::read(p)
-                    .map_err(crate::source::ReadError::Io)
+                Input::Stdin => {
+                    if let Some(e) = &stdin_error {
+                        return Err((path.clone(), e.clone(), false));
+                    }
+                    Source::from_bytes_as(
+                        path.clone(),
+                        stdin_text.clone().unwrap_or_default(),
+                        forced,
+                    )
+                }
+                Input::File(p) => crate::source::read_file(p, args.max_file_size)
                     .and_then(|bytes| Source::from_bytes_as(p, bytes, forced)),
             };
             let source = source.map_err(|e| {

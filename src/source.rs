@@ -268,6 +268,34 @@ pub fn snap(text: &str, span: Span) -> Span {
     start..end
 }
 
+/// Read at most `limit` bytes from `r`; more is [`ReadError::TooLarge`] (`size` is then
+/// the size known from metadata, or `limit + 1`).
+pub fn read_limited(r: impl std::io::Read, limit: u64, size: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    if size > limit {
+        return Err(ReadError::TooLarge { size, limit });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    r.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: size.max(bytes.len() as u64),
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Read a file, opened read-only, refusing more than `limit` bytes before reading them (by
+/// its metadata) and while reading them (a device or a growing file).
+pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let f = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let size = f.metadata().map_err(ReadError::Io)?.len();
+    read_limited(f, limit, size)
+}
+
 /// An encoding named on the command line or in a config (`gb18030`, `gbk`, `big5`, …).
 pub fn encoding_by_label(label: &str) -> Option<&'static encoding_rs::Encoding> {
     encoding_rs::Encoding::for_label(label.trim().as_bytes())
@@ -509,6 +537,31 @@ mod tests {
         assert!(matches!(
             Source::from_bytes("x.md", b"\x01\x02\x03\x00abc".to_vec()),
             Err(ReadError::Binary)
+        ));
+    }
+
+    #[test]
+    fn reading_stops_at_the_limit() {
+        let data = [b'a'; 100];
+        assert_eq!(read_limited(&data[..], 100, 0).unwrap().len(), 100);
+        assert!(matches!(
+            read_limited(&data[..], 99, 0),
+            Err(ReadError::TooLarge {
+                size: 100,
+                limit: 99
+            })
+        ));
+        assert!(matches!(
+            read_limited(&data[..], 99, 5000),
+            Err(ReadError::TooLarge {
+                size: 5000,
+                limit: 99
+            })
+        ));
+        // An endless reader (a device) stops one byte past the limit.
+        assert!(matches!(
+            read_limited(std::io::repeat(b'x'), 1 << 20, 0),
+            Err(ReadError::TooLarge { limit: 1048576, .. })
         ));
     }
 

@@ -339,3 +339,112 @@ fn binary_files_are_skipped_with_a_note_and_undecodable_ones_are_errors() {
             "bad.md: cannot decode the file as gb18030 (invalid bytes at byte 4, line 2)",
         ));
 }
+
+// ---------------------------------------------------------------------------- odd files
+
+#[test]
+fn files_over_max_file_size_are_per_file_errors_and_the_default_is_256_mib() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "small.md", "乙方：____\n");
+    write(dir.path(), "big.md", "甲方：____\n".repeat(200));
+    cl(dir.path())
+        .args(["check", "--format", "short", "--max-file-size", "1KiB", "big.md", "small.md"])
+        .assert()
+        .code(2)
+        .stdout(predicates::str::contains("small.md:1:4"))
+        .stderr(predicates::str::contains(
+            "error: big.md: file is 2.7 KiB (2800 bytes), larger than --max-file-size 1 KiB (1024 bytes); not read",
+        ));
+    // Stdin too.
+    cl(dir.path())
+        .args(["check", "--max-file-size", "100", "-"])
+        .write_stdin("甲方：____\n".repeat(20))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("<stdin>: file is"));
+    // A sparse 300 MiB file is refused by its size, before anything is read.
+    let f = std::fs::File::create(dir.path().join("huge.md")).unwrap();
+    f.set_len(300 << 20).unwrap();
+    drop(f);
+    cl(dir.path())
+        .args(["check", "huge.md"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "huge.md: file is 300 MiB (314572800 bytes), larger than --max-file-size 256 MiB",
+        ));
+    cl(dir.path())
+        .args(["check", "--max-file-size", "ten"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("invalid size `ten`"));
+    cl(dir.path())
+        .args(["check", "--help"])
+        .assert()
+        .stdout(predicates::str::contains("[default: 256MiB]"));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_endless_device_named_on_the_command_line_stops_at_the_limit() {
+    // /dev/zero has no size in its metadata: the limit applies while reading.
+    cl(Path::new(ROOT))
+        .args([
+            "check",
+            "--max-file-size",
+            "1M",
+            "/dev/zero",
+            "fixtures/zh/filled.md",
+        ])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("/dev/zero: file is"));
+}
+
+#[test]
+fn empty_and_front_matter_only_files_are_checked_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "empty.md", "");
+    write(dir.path(), "blank.md", "\n\n   \r\n\t\n");
+    write(dir.path(), "bom-only.md", b"\xef\xbb\xbf");
+    write(
+        dir.path(),
+        "fm.md",
+        "---\nlang: zh\nparties: [甲方, 乙方]\n---\n",
+    );
+    write(dir.path(), "fm-crlf-no-eol.md", "---\r\nlang: en\r\n---");
+    write(dir.path(), "fm-empty.md", "---\n---\n");
+    write(dir.path(), "fm-unclosed.md", "---\nlang: zh\n");
+    let names = [
+        "empty.md",
+        "blank.md",
+        "bom-only.md",
+        "fm.md",
+        "fm-crlf-no-eol.md",
+        "fm-empty.md",
+        "fm-unclosed.md",
+    ];
+    for format in FORMATS {
+        cl(dir.path())
+            .args(["check", "--format", format])
+            .args(names)
+            .assert()
+            .code(0);
+    }
+    cl(dir.path())
+        .args(["check"])
+        .args(names)
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains("0 errors, 0 warnings in 7 files"));
+    // Front matter that is not valid YAML is a per-file error (exit 2), not a panic.
+    write(dir.path(), "fm-bad.md", "---\nlang: [zh\n---\n甲方：____\n");
+    cl(dir.path())
+        .args(["check", "fm-bad.md", "fm.md"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "fm-bad.md: 3:1: invalid front matter",
+        ));
+}
