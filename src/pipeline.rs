@@ -175,7 +175,11 @@ pub fn run(
         no_ignore: args.no_ignore,
         exclude: Some(Arc::new(move |p: &Path, dir: bool| r.is_excluded(p, dir))),
     };
-    let (mut inputs, mut errors) = walk::collect_with(&paths, &opts);
+    let walk::Collected {
+        mut inputs,
+        mut errors,
+        notes: walk_notes,
+    } = walk::collect_all(&paths, &opts);
     let stdin_name = args.stdin_filename.clone();
     if inputs.contains(&Input::Stdin) {
         if let Some(n) = &stdin_name {
@@ -287,7 +291,7 @@ pub fn run(
         .collect();
 
     let mut outcomes = Vec::with_capacity(results.len());
-    let mut notes = Vec::new();
+    let mut notes = walk_notes;
     for r in results {
         match r {
             Ok(o) => outcomes.push(o),

@@ -448,3 +448,153 @@ fn empty_and_front_matter_only_files_are_checked_cleanly() {
             "fm-bad.md: 3:1: invalid front matter",
         ));
 }
+
+#[cfg(unix)]
+#[test]
+fn symbolic_link_loops_are_noted_once_and_do_not_change_the_exit_code() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "drafts/ok.md", "甲方：张三\n");
+    symlink("b.md", d.join("drafts/a.md")).unwrap();
+    symlink("a.md", d.join("drafts/b.md")).unwrap();
+    std::fs::create_dir_all(d.join("drafts/sub")).unwrap();
+    symlink("../a.md", d.join("drafts/sub/into.md")).unwrap();
+    symlink("self.md", d.join("drafts/self.md")).unwrap();
+    symlink("nowhere.md", d.join("drafts/dangling.md")).unwrap();
+    // A folder link back up is not followed, so it is no loop for the walk.
+    symlink("..", d.join("drafts/sub/up")).unwrap();
+    let out = cl(d).args(["check", "drafts"]).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stderr.matches("symbolic link loop").count(),
+        2,
+        "one note per loop, whichever paths lead into it: {stderr}"
+    );
+    assert!(
+        stderr.contains("note: drafts/a.md: symbolic link loop (drafts/a.md → drafts/b.md → drafts/a.md), skipped"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("note: drafts/self.md: symbolic link loop"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "note: drafts/dangling.md: broken symbolic link (to drafts/nowhere.md), skipped"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("in 1 file"), "{stderr}");
+    // Named on the command line: the same note, and the exit code of the other files.
+    write(d, "bad.md", "乙方：____\n");
+    cl(d)
+        .args(["check", "drafts/a.md", "drafts/b.md", "bad.md"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("symbolic link loop").count(1));
+    cl(d)
+        .args(["check", "drafts/a.md", "drafts/ok.md"])
+        .assert()
+        .code(0);
+}
+
+/// Is this process able to read a file without read permission (root, or CAP_DAC_OVERRIDE)?
+#[cfg(unix)]
+fn permissions_are_bypassed(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let p = write(dir, "probe", "x");
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let readable = std::fs::read(&p).is_ok();
+    std::fs::remove_file(&p).unwrap();
+    readable
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_folders_are_reported_and_the_run_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "drafts/ok.md", "乙方：____\n");
+    // A socket cannot be opened as a file, by root either: a read error on any machine.
+    let _listener = std::os::unix::net::UnixListener::bind(d.join("drafts/socket.md")).unwrap();
+    cl(d)
+        .args([
+            "check",
+            "--format",
+            "short",
+            "drafts/socket.md",
+            "drafts/ok.md",
+        ])
+        .assert()
+        .code(2)
+        .stdout(predicates::str::contains("drafts/ok.md:1:4"))
+        .stderr(predicates::str::contains("error: drafts/socket.md: "));
+    // Permissions: a file and a folder nobody may read.
+    let secret = write(d, "drafts/secret.md", "甲方：____\n");
+    write(d, "drafts/locked/inner.md", "甲方：____\n");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(
+        d.join("drafts/locked"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    let mut run = cl(d);
+    if permissions_are_bypassed(d) {
+        // Root reads anything: run a copy of the binary as an unprivileged user instead,
+        // when setpriv (util-linux) is there; else say that the assertions are skipped.
+        let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
+            .into_iter()
+            .find(|p| Path::new(p).exists());
+        let Some(setpriv) = setpriv else {
+            eprintln!(
+                "note: running as root without setpriv: the permission assertions are \
+                 skipped; the socket above covered the read-error path"
+            );
+            return;
+        };
+        let bin = d.join("clauselint");
+        std::fs::copy(assert_cmd::cargo::cargo_bin("clauselint"), &bin).unwrap();
+        for p in [d, &d.join("drafts"), &bin] {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        std::fs::set_permissions(
+            d.join("drafts/ok.md"),
+            std::fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+        run = Command::new(setpriv);
+        run.current_dir(d).args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "./clauselint",
+        ]);
+    }
+    let out = run
+        .args(["check", "--format", "short", "drafts"])
+        .output()
+        .unwrap();
+    std::fs::set_permissions(
+        d.join("drafts/locked"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stdout.contains("drafts/ok.md:1:4"),
+        "the run goes on: {stdout} {stderr}"
+    );
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error: drafts/secret.md: Permission denied"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: drafts/locked: Permission denied (os error 13)"),
+        "{stderr}"
+    );
+}
