@@ -267,11 +267,13 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
         }
         Err(pipeline::Fatal::Usage(m)) => return usage(err, &m),
     };
+    // Paths may hold newlines or escape sequences: stderr gets them escaped.
+    let esc = |s: &str| emit::escape_controls(s).into_owned();
     for (p, e) in &run.errors {
-        let _ = writeln!(err, "error: {}: {e}", p.display());
+        let _ = writeln!(err, "error: {}: {}", esc(&p.display().to_string()), esc(e));
     }
     for (p, e) in &run.notes {
-        let _ = writeln!(err, "note: {}: {e}", p.display());
+        let _ = writeln!(err, "note: {}: {}", esc(&p.display().to_string()), esc(e));
     }
     let code_if_errors = if run.errors.is_empty() {
         EXIT_CLEAN
@@ -410,7 +412,7 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
                 stale.len()
             );
             for e in stale {
-                let _ = writeln!(err, "  {}: {} ({})", e.path, e.rule, e.message);
+                let _ = writeln!(err, "  {}: {} ({})", esc(&e.path), e.rule, esc(&e.message));
             }
         }
         if run.outcomes.is_empty() && run.errors.is_empty() {

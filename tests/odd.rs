@@ -598,3 +598,97 @@ fn unreadable_files_and_folders_are_reported_and_the_run_goes_on() {
         "{stderr}"
     );
 }
+
+// ------------------------------------------------------------------------- odd paths
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn paths_with_spaces_newlines_and_colons_are_escaped_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "合同 a:b,c%d\nnext\tline`e\u{1b}[31m.md";
+    write(dir.path(), name, "甲方：____\n");
+    let escaped = "合同 a:b,c%d\\nnext\\tline`e\\u{1b}[31m.md";
+    let run = |format: &str| {
+        let out = cl(dir.path())
+            .args(["check", "--format", format, name])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for format in ["json", "json-lines", "gitlab"] {
+        let out = run(format);
+        let v: serde_json::Value = if format == "json-lines" {
+            serde_json::from_str(out.trim_end()).unwrap()
+        } else {
+            serde_json::from_str::<serde_json::Value>(&out).unwrap()[0].clone()
+        };
+        let path = if format == "gitlab" {
+            &v["location"]["path"]
+        } else {
+            &v["path"]
+        };
+        assert_eq!(path, name, "{format} carries the exact path");
+    }
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    let uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+        ["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(!uri.contains(['\n', ' ', ':', '\u{1b}']), "{uri}");
+    assert_eq!(percent_decode(uri), name);
+    let github = run("github");
+    assert_eq!(
+        github.lines().count(),
+        1,
+        "one workflow command: {github:?}"
+    );
+    let file = github
+        .strip_prefix("::error file=")
+        .and_then(|r| r.split(",line=").next())
+        .unwrap();
+    assert!(!file.contains([':', ',', '\n']), "{file}");
+    assert_eq!(percent_decode(file), name);
+    let junit = run("junit");
+    assert!(
+        junit.contains("name=\"合同 a:b,c%d&#10;next&#9;line`e\\u{1b}[31m.md\""),
+        "{junit}"
+    );
+    assert!(!junit.contains('\u{1b}'));
+    for format in ["full", "short", "summary"] {
+        let out = run(format);
+        assert!(out.contains(escaped), "{format}: {out}");
+        assert!(
+            !out.contains(['\u{1b}', '\t']) && !out.contains("d\nnext"),
+            "{format}: {out:?}"
+        );
+    }
+    assert_eq!(
+        run("short"),
+        format!("{escaped}:1:4: error[blank/underscore]: 未填写的空白\n")
+    );
+    // stderr too: a file error names the path escaped.
+    cl(dir.path())
+        .args(["check", "--encoding", "utf-8", "--max-file-size", "4", name])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(format!(
+            "error: {escaped}: file is"
+        )));
+}

@@ -10,7 +10,7 @@ use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::termcolor::WriteColor;
 use codespan_reporting::term::{self, Config};
 
-use super::{display_path, Emitter};
+use super::{shown_path, Emitter};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Severity;
 use crate::source::Source;
@@ -57,7 +57,7 @@ pub(crate) fn to_codespan(d: &Diagnostic) -> CsDiagnostic<()> {
 
 impl Emitter for Full<'_> {
     fn file(&mut self, source: &Source, diagnostics: &[Diagnostic]) -> io::Result<()> {
-        let file = SimpleFile::new(display_path(source), source.text.as_str());
+        let file = SimpleFile::new(shown_path(source), source.text.as_str());
         for d in diagnostics {
             // codespan slices the text: spans must lie on character boundaries.
             let mut d = d.clone();

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{display_path, positions, Emitter};
+use super::{positions, shown_path, Emitter};
 use crate::diagnostic::Diagnostic;
 use crate::source::Source;
 
@@ -18,7 +18,7 @@ impl<'w> Short<'w> {
 
 impl Emitter for Short<'_> {
     fn file(&mut self, source: &Source, diagnostics: &[Diagnostic]) -> io::Result<()> {
-        let path = display_path(source);
+        let path = shown_path(source);
         for d in diagnostics {
             let (l, c, _, _) = positions(source, &d.span);
             writeln!(
