@@ -269,6 +269,28 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
     };
     // Paths may hold newlines or escape sequences: stderr gets them escaped.
     let esc = |s: &str| emit::escape_controls(s).into_owned();
+    // clauselint never writes to a draft: an output that names one is refused.
+    let mut targets: Vec<(&str, PathBuf)> = plan
+        .iter()
+        .filter_map(|(_, p)| p.clone().map(|p| ("--output-format", p)))
+        .collect();
+    if let Some(p) = &args.write_baseline {
+        targets.push(("--write-baseline", p.clone()));
+    }
+    if plan.iter().any(|(f, _)| *f == Format::Github) {
+        if let Some(p) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+            targets.push(("GITHUB_STEP_SUMMARY", PathBuf::from(p)));
+        }
+    }
+    if let Some((what, p)) = targets.iter().find(|(_, p)| is_a_draft(&run, p)) {
+        return usage(
+            err,
+            &format!(
+                "{what} {} is a draft being checked; clauselint never writes to a draft",
+                esc(&p.display().to_string())
+            ),
+        );
+    }
     for (p, e) in &run.errors {
         let _ = writeln!(err, "error: {}: {}", esc(&p.display().to_string()), esc(e));
     }
@@ -429,6 +451,26 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
     } else {
         EXIT_CLEAN
     }
+}
+
+/// Is `p` (an output about to be written) one of the drafts of this run?
+fn is_a_draft(run: &pipeline::Run, p: &Path) -> bool {
+    let Ok(target) = std::fs::canonicalize(p) else {
+        return false; // not there yet: not a draft
+    };
+    let drafts = run
+        .outcomes
+        .iter()
+        .filter(|o| matches!(o.input, walk::Input::File(_)))
+        .map(|o| o.report.source.path.as_path())
+        .chain(run.errors.iter().map(|(p, _)| p.as_path()))
+        .chain(run.notes.iter().map(|(p, _)| p.as_path()));
+    for d in drafts {
+        if std::fs::canonicalize(d).is_ok_and(|d| d == target) {
+            return true;
+        }
+    }
+    false
 }
 
 fn emit_all(

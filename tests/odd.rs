@@ -692,3 +692,117 @@ fn paths_with_spaces_newlines_and_colons_are_escaped_in_every_format() {
             "error: {escaped}: file is"
         )));
 }
+
+// ------------------------------------------------------------------------------ safety
+
+/// Content, modification time and permissions of every file under `dir`.
+fn snapshot(
+    dir: &Path,
+) -> Vec<(
+    PathBuf,
+    Vec<u8>,
+    std::time::SystemTime,
+    std::fs::Permissions,
+)> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            v.extend(snapshot(&p));
+        } else {
+            let m = std::fs::metadata(&p).unwrap();
+            v.push((
+                p.clone(),
+                std::fs::read(&p).unwrap(),
+                m.modified().unwrap(),
+                m.permissions(),
+            ));
+        }
+    }
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+#[test]
+fn checked_drafts_are_never_written_content_and_mtime_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let drafts = dir.path().join("drafts");
+    for rel in [
+        "fixtures/zh/template-unfilled.md",
+        "fixtures/zh/template-unfilled.gb18030.md",
+        "fixtures/zh/template-unfilled.crlf.md",
+        "fixtures/zh/filled.utf16le.md",
+        "fixtures/en/services-unfilled.md",
+    ] {
+        let p = drafts.join(Path::new(rel).file_name().unwrap());
+        std::fs::create_dir_all(&drafts).unwrap();
+        std::fs::copy(Path::new(ROOT).join(rel), &p).unwrap();
+        // An old modification time, so that any write would show even on coarse clocks.
+        let f = std::fs::File::options().append(true).open(&p).unwrap();
+        f.set_modified(
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000),
+        )
+        .unwrap();
+    }
+    write(
+        &drafts,
+        "suppressed.md",
+        "<!-- clauselint-disable-next-line blank -->\n甲方：____\n",
+    );
+    let before = snapshot(&drafts);
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    for format in FORMATS {
+        cl(dir.path())
+            .args(["check", "--format", format, "drafts"])
+            .env("GITHUB_STEP_SUMMARY", out.join("summary.md"))
+            .assert()
+            .code(1);
+    }
+    cl(dir.path())
+        .args(["check", "--write-baseline", "out/baseline.json", "drafts"])
+        .assert()
+        .code(0);
+    cl(dir.path())
+        .args([
+            "check",
+            "--baseline",
+            "out/baseline.json",
+            "--output-format",
+            "sarif=out/x.sarif",
+            "drafts",
+        ])
+        .assert()
+        .code(0);
+    cl(dir.path())
+        .args(["check", "--statistics", "drafts"])
+        .assert()
+        .code(1);
+    // Outputs that name a draft are refused before anything is written.
+    let target = "drafts/template-unfilled.md";
+    for args in [
+        vec!["--output-format", "json=drafts/template-unfilled.md"],
+        vec![
+            "--output-format",
+            "junit=./drafts/../drafts/template-unfilled.md",
+        ],
+        vec!["--write-baseline", target],
+    ] {
+        cl(dir.path())
+            .args(["check"])
+            .args(&args)
+            .arg("drafts")
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(
+                "clauselint never writes to a draft",
+            ));
+    }
+    cl(dir.path())
+        .args(["check", "--format", "github", "drafts"])
+        .env("GITHUB_STEP_SUMMARY", dir.path().join(target))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("GITHUB_STEP_SUMMARY"));
+    assert_eq!(snapshot(&drafts), before, "no draft changed");
+}
