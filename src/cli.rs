@@ -183,6 +183,10 @@ pub struct CheckArgs {
     /// Print a count per rule and per file instead of the findings (same as `--format summary`)
     #[arg(long, help_heading = "Output", conflicts_with = "format")]
     pub statistics: bool,
+    /// Keep contract text out of the output (for CI logs): snippets are masked, messages
+    /// that quote the draft go back to their rule's template
+    #[arg(long, help_heading = "Output")]
+    pub redact: bool,
     /// Print only findings: no summary line, no warnings about empty runs or stale baselines
     #[arg(long, short, help_heading = "Output")]
     pub quiet: bool,

@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod emit;
 pub mod pipeline;
+pub mod redact;
 pub mod rules;
 pub mod source;
 pub mod suppress;
@@ -258,7 +259,7 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
         }
     };
 
-    let run = match pipeline::run(&args, stdin, baseline.as_ref()) {
+    let mut run = match pipeline::run(&args, stdin, baseline.as_ref()) {
         Ok(r) => r,
         Err(pipeline::Fatal::Yaml(errors)) => {
             let mut w = color_writer(err, false);
@@ -267,6 +268,18 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
         }
         Err(pipeline::Fatal::Usage(m)) => return usage(err, &m),
     };
+    // --redact: no contract text goes further than this (outputs, baseline, stderr).
+    let redactor = args.redact.then(|| {
+        redact::Redactor::new(run.rule_sets.iter().map(|r| &**r), &suppress::meta_rules())
+    });
+    if let Some(r) = &redactor {
+        for o in &mut run.outcomes {
+            o.report = r.report(&o.report);
+        }
+        for (_, m) in run.errors.iter_mut().chain(run.notes.iter_mut()) {
+            *m = redact::mask_free_text(m);
+        }
+    }
     // Paths may hold newlines or escape sequences: stderr gets them escaped.
     let esc = |s: &str| emit::escape_controls(s).into_owned();
     // clauselint never writes to a draft: an output that names one is refused.
@@ -434,7 +447,11 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
                 stale.len()
             );
             for e in stale {
-                let _ = writeln!(err, "  {}: {} ({})", esc(&e.path), e.rule, esc(&e.message));
+                let message = match &redactor {
+                    Some(r) => r.message(&e.rule, &e.message),
+                    None => e.message.clone(),
+                };
+                let _ = writeln!(err, "  {}: {} ({})", esc(&e.path), e.rule, esc(&message));
             }
         }
         if run.outcomes.is_empty() && run.errors.is_empty() {

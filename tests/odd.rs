@@ -775,7 +775,7 @@ fn checked_drafts_are_never_written_content_and_mtime_unchanged() {
         .assert()
         .code(0);
     cl(dir.path())
-        .args(["check", "--statistics", "drafts"])
+        .args(["check", "--redact", "--statistics", "drafts"])
         .assert()
         .code(1);
     // Outputs that name a draft are refused before anything is written.
@@ -805,4 +805,97 @@ fn checked_drafts_are_never_written_content_and_mtime_unchanged() {
         .code(2)
         .stderr(predicates::str::contains("GITHUB_STEP_SUMMARY"));
     assert_eq!(snapshot(&drafts), before, "no draft changed");
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+#[test]
+fn redacted_output_holds_no_chinese_character_from_the_drafts_in_any_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, name) in [
+        ("fixtures/zh/template-unfilled.md", "a.md"),
+        ("fixtures/zh/defect-seal-blank.md", "b.md"),
+        ("fixtures/zh/three-party.md", "c.md"),
+        ("fixtures/zh/hant-service-defects.md", "d.md"),
+        ("fixtures/en/services-unfilled.md", "e.md"),
+    ] {
+        std::fs::copy(Path::new(ROOT).join(rel), dir.path().join(name)).unwrap();
+    }
+    // A party name in a signature message, a draft word in a suppression comment, and
+    // front matter that does not parse (serde quotes the value).
+    write(
+        dir.path(),
+        "f.md",
+        "# 保密协议\n\n甲方：杭州明远电子商务有限公司\n\n乙方：北京星河数据科技有限公司\n\n<!-- clauselint-disable-next-line 保密专用 -->\n联系电话：____\n\n（以下无正文）\n\n甲方（盖章）：\n\n乙方（盖章）：\n",
+    );
+    write(dir.path(), "g.md", "---\nlang: 中文方言\n---\n甲方：____\n");
+    // Every Han character a redacted output may hold comes from the rules' own text.
+    let rules = RuleSet::embedded();
+    let mut allowed = String::new();
+    for r in &rules.rules {
+        allowed.push_str(&r.message);
+        allowed.push_str(r.help.as_deref().unwrap_or(""));
+        allowed.push_str(r.description.as_deref().unwrap_or(""));
+        allowed.push_str(r.message_missing.as_deref().unwrap_or(""));
+    }
+    let leaked_from_draft = |out: &str| -> Vec<char> {
+        let mut v: Vec<char> = out
+            .chars()
+            .filter(|&c| is_han(c) && !allowed.contains(c))
+            .collect();
+        v.dedup();
+        v
+    };
+    let names = ["a.md", "b.md", "c.md", "d.md", "e.md", "f.md", "g.md"];
+    let plain = cl(dir.path())
+        .args(["check", "--format", "full"])
+        .args(names)
+        .output()
+        .unwrap();
+    let plain =
+        String::from_utf8(plain.stdout).unwrap() + &String::from_utf8(plain.stderr).unwrap();
+    assert!(
+        !leaked_from_draft(&plain).is_empty() && plain.contains("保密专用"),
+        "without --redact the draft text shows (so the check below can fail)"
+    );
+    for format in FORMATS {
+        let out = cl(dir.path())
+            .args(["check", "--redact", "--format", format])
+            .args(names)
+            .env("GITHUB_STEP_SUMMARY", dir.path().join("summary.out"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{format}: g.md has invalid front matter"
+        );
+        let all = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+        let leaked = leaked_from_draft(&all);
+        assert!(leaked.is_empty(), "{format}: {leaked:?} in\n{all}");
+        for secret in [
+            "杭州明远",
+            "北京星河",
+            "保密专用",
+            "中文方言",
+            "甲方(盖章)",
+            "乙方（盖章）",
+        ] {
+            assert!(!all.contains(secret), "{format}: {secret}");
+        }
+        // Every Han character of the output is rule text, whatever the drafts hold.
+        assert!(all
+            .chars()
+            .filter(|&c| is_han(c))
+            .all(|c| allowed.contains(c)));
+    }
+    let summary = std::fs::read_to_string(dir.path().join("summary.out")).unwrap();
+    assert!(leaked_from_draft(&summary).is_empty(), "{summary}");
+    // Positions are those of the plain run.
+    let (_, plain_json, _) = json_findings(dir.path(), &names);
+    let (_, redacted_json, _) =
+        json_findings(dir.path(), &[&["--redact"][..], &names[..]].concat());
+    assert_eq!(plain_json, redacted_json);
 }

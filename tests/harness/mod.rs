@@ -19,6 +19,7 @@ use std::sync::{Arc, OnceLock};
 use clauselint::cli::Format;
 use clauselint::config::{Config, FileSettings, Known, Mode, Overrides, Resolver};
 use clauselint::emit::{self, FileReport, RuleMeta, Summary};
+use clauselint::redact::Redactor;
 use clauselint::rules::RuleSet;
 use clauselint::source::{ReadError, Source};
 
@@ -150,6 +151,48 @@ pub fn draft_text(text: &str) {
 fn draft_source(source: &Source) {
     let report = check_source(source, settings());
     emit_all(&report);
+    redacted(&report);
+}
+
+/// Every character of the rules' own text (messages, help, descriptions).
+fn rule_text() -> &'static std::collections::HashSet<char> {
+    static T: OnceLock<std::collections::HashSet<char>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut s = String::new();
+        for r in &settings().rules.rules {
+            s.push_str(&r.message);
+            s.push_str(r.help.as_deref().unwrap_or(""));
+            s.push_str(r.description.as_deref().unwrap_or(""));
+            s.push_str(r.message_missing.as_deref().unwrap_or(""));
+        }
+        for m in metas() {
+            s.push_str(&m.short);
+            s.push_str(m.help.as_deref().unwrap_or(""));
+        }
+        s.chars().collect()
+    })
+}
+
+/// `--redact`: the same findings at the same places, and no letter of the draft that the
+/// rules' text does not hold, in any format.
+pub fn redacted(report: &FileReport) {
+    let r = Redactor::new([&*settings().rules], &clauselint::suppress::meta_rules());
+    let red = r.report(report);
+    assert_eq!(red.source.text.len(), report.source.text.len());
+    assert_eq!(red.diagnostics.len(), report.diagnostics.len());
+    for (a, b) in red.diagnostics.iter().zip(&report.diagnostics) {
+        assert_eq!((&a.rule, &a.span), (&b.rule, &b.span));
+    }
+    let allowed = rule_text();
+    for f in FORMATS {
+        let out = String::from_utf8(render(&red, f)).expect("UTF-8");
+        if let Some(c) = out
+            .chars()
+            .find(|&c| c.is_alphabetic() && !c.is_ascii() && !allowed.contains(&c))
+        {
+            panic!("{f:?}: redacted output holds {c:?} from the draft:\n{out}");
+        }
+    }
 }
 
 /// Any text as a rule pack; a pack that loads is run on the sample drafts.
