@@ -899,3 +899,105 @@ fn redacted_output_holds_no_chinese_character_from_the_drafts_in_any_format() {
         json_findings(dir.path(), &[&["--redact"][..], &names[..]].concat());
     assert_eq!(plain_json, redacted_json);
 }
+
+// ---------------------------------------------------------------------------- the corpus
+
+/// One odd file: name, bytes, extra arguments, the documented exit code, and a piece of
+/// stderr (or stdout, for findings) that must show.
+struct Case {
+    name: &'static str,
+    bytes: Vec<u8>,
+    args: &'static [&'static str],
+    code: i32,
+    shows: &'static str,
+}
+
+fn utf16(text: &str, le: bool, bom: bool) -> Vec<u8> {
+    let mut v = Vec::new();
+    if bom {
+        v.extend(if le { [0xff, 0xfe] } else { [0xfe, 0xff] });
+    }
+    for u in text.encode_utf16() {
+        v.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+    }
+    v
+}
+
+fn corpus() -> Vec<Case> {
+    let blank = "# 协议\n\n联系电话：____\n";
+    let hant = "# 協議\n\n聯絡電話：____\n";
+    let c = |name, bytes: Vec<u8>, args, code, shows| Case {
+        name,
+        bytes,
+        args,
+        code,
+        shows,
+    };
+    let found = "error[blank/underscore]";
+    vec![
+        c("empty.md", vec![], &[], 0, "in 1 file"),
+        c("bom-only.md", b"\xef\xbb\xbf".to_vec(), &[], 0, "in 1 file"),
+        c("blank-lines.md", b"\n\r\n\r\n \t\n".to_vec(), &[], 0, "in 1 file"),
+        c("front-matter-only.md", b"---\nlang: zh\n---\n".to_vec(), &[], 0, "in 1 file"),
+        c("front-matter-unclosed.md", b"---\nlang: zh\n".to_vec(), &[], 0, "in 1 file"),
+        c("front-matter-invalid.md", b"---\nlang: [zh\n---\n".to_vec(), &[], 2, "invalid front matter"),
+        c("utf8-bom-crlf.md", [&b"\xef\xbb\xbf"[..], blank.replace('\n', "\r\n").as_bytes()].concat(), &[], 1, found),
+        c("cr-only.md", blank.replace('\n', "\r").into_bytes(), &[], 1, found),
+        c("mixed-eol.md", b"# a\r\n\r\nb\n\r\xe7\x94\xb2\xe6\x96\xb9\xef\xbc\x9a____\r".to_vec(), &[], 1, found),
+        c("utf16le-bom.md", utf16(blank, true, true), &[], 1, found),
+        c("utf16be-bom.md", utf16(blank, false, true), &[], 1, found),
+        c("utf16le-no-bom.md", utf16(blank, true, false), &[], 1, found),
+        c("gb18030.md", encoding_rs::GB18030.encode(blank).0.into_owned(), &[], 1, found),
+        c("big5.md", encoding_rs::BIG5.encode(hant).0.into_owned(), &[], 1, found),
+        c("gbk-forced.md", encoding_rs::GBK.encode(blank).0.into_owned(), &["--encoding", "gbk"], 1, found),
+        c("undecodable.md", b"\xbc\xd7\xff\xff".to_vec(), &["--encoding", "utf-8"], 2, "cannot decode the file as UTF-8"),
+        c("stray-nul.md", format!("{blank}\0\n").into_bytes(), &[], 1, found),
+        c("binary.md", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), &[], 0, "note: binary.md: binary file"),
+        c("zeros.md", vec![0; 4096], &[], 0, "note: zeros.md: binary file"),
+        c("zero-width.md", "联系电话：__\u{200b}__\n".into(), &[], 1, found),
+        c("nbsp.md", "# 协议\n\n1. 开始日期：\u{a0}\u{a0}年\u{a0}\u{a0}月\u{a0}\u{a0}日\n\n2. 甲方应于本协议签订后十五(15)个工作日内支付服务费用。\n\n（以下无正文）\n\n甲方（盖章）：杭州明远电子商务有限公司\n".into(), &[], 1, "error[blank/date]"),
+        c("ideographic-space.md", "# 协议\n\n1. 开始日期：\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日\n\n2. 甲方应于本协议签订后十五(15)个工作日内支付服务费用。\n\n（以下无正文）\n\n甲方（盖章）：杭州明远电子商务有限公司\n".into(), &[], 1, "error[blank/date]"),
+        c("nested-quotes.md", format!("{}联系电话：____\n", "> ".repeat(10_000)).into_bytes(), &[], 1, found),
+        c("nested-lists.md", format!("{}联系电话：____\n", "- ".repeat(10_000)).into_bytes(), &[], 1, found),
+        c("nested-ordered.md", format!("{}联系电话：____\n", "1. ".repeat(10_000)).into_bytes(), &[], 1, found),
+        c("long-line.md", "甲方：____，".repeat(20_000).into_bytes(), &["--format", "short"], 1, found),
+        c("over-limit.md", blank.repeat(100).into_bytes(), &["--max-file-size", "1K"], 2, "larger than --max-file-size"),
+        c("draft.docx", b"PK\x03\x04".to_vec(), &[], 2, "Word .docx files are not supported yet"),
+        c("draft.doc", b"\xd0\xcf\x11\xe0".to_vec(), &[], 2, "Word .doc files are not supported yet"),
+        c("draft.wps", b"\xd0\xcf\x11\xe0".to_vec(), &[], 2, "WPS .wps files are not supported yet"),
+        c("draft.pdf", b"%PDF-1.7\n".to_vec(), &[], 2, "PDF files are not supported yet"),
+        c("DRAFT.PDF", b"%PDF-1.7\n".to_vec(), &[], 2, "PDF files are not supported yet"),
+    ]
+}
+
+#[test]
+fn every_odd_file_runs_with_its_documented_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    for case in corpus() {
+        write(dir.path(), case.name, &case.bytes);
+        let out = cl(dir.path())
+            .arg("check")
+            .args(case.args)
+            .arg(case.name)
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap();
+        let all = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(case.code), "{}: {all}", case.name);
+        assert!(all.contains(case.shows), "{}: {all}", case.name);
+        assert!(!all.contains("panicked"), "{}: {all}", case.name);
+    }
+    // A walk over the whole corpus takes the Markdown files only (office files are not
+    // picked), reports each binary with a note and each bad file with an error, and goes on.
+    std::fs::remove_file(dir.path().join("over-limit.md")).unwrap();
+    let out = cl(dir.path())
+        .args(["check", "--format", "short", "."])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("not supported"), "{stderr}");
+    assert!(stderr.contains("front-matter-invalid.md"), "{stderr}");
+    assert_eq!(stderr.matches("binary file").count(), 2, "{stderr}");
+}
