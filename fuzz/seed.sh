@@ -12,4 +12,6 @@ find ../tests/data -name 'clauselint.yaml' -o -name '.clauselint.yaml' | while r
   cp "$f" "corpus/config/$(echo "$f" | tr '/' '_')"
 done
 printf 'select: [blank]\nignore: [deadline/vague]\nseverity: {blank/tbd: warning}\nfail-on: warning\nlang: auto\nexclude: [archive/]\nper-file:\n  "templates/**":\n    ignore: [blank]\n' > corpus/config/readme.yaml
+printf 'encoding: gb18030\nrules: []\ndefault-rules: true\n' > corpus/config/encoding.yaml
+printf 'select: all\nignore: [meta]\nper-file:\n  "*.md":\n    severity: {blank: warning}\n' > corpus/config/per-file.yaml
 echo "seeded: $(ls corpus/draft | wc -l) drafts, $(ls corpus/rule_pack | wc -l) packs, $(ls corpus/config | wc -l) configs"
