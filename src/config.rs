@@ -912,7 +912,11 @@ impl Resolver {
     fn read_config(&self, path: &Path) -> Option<Arc<LoadedConfig>> {
         let shown = self.shown(path);
         let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+            // Windows editors may save a byte order mark; YAML would see a second document.
+            Ok(t) => match t.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => t,
+            },
             Err(e) => {
                 self.error(
                     "config",

@@ -109,7 +109,10 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleSet, Vec<PackError>> {
         for f in files {
             match std::fs::read_to_string(&f) {
                 Ok(text) => {
-                    if let Err(e) = set.add_pack(f.clone(), &text) {
+                    // Windows editors may save a byte order mark; YAML would see a second
+                    // document.
+                    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                    if let Err(e) = set.add_pack(f.clone(), text) {
                         errors.push(e);
                     }
                 }

@@ -60,6 +60,19 @@ pub enum Fatal {
     Usage(String),
 }
 
+/// A path from the bytes of a file list: exact on Unix, UTF-8 (lossy) elsewhere.
+fn path_from_bytes(b: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(b))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(b).into_owned())
+    }
+}
+
 /// The path a baseline in `dir` records for a draft.
 pub fn baseline_path(input: &Input, named: bool, dir: &Path, cwd: &Path, path: &Path) -> String {
     match input {
@@ -158,13 +171,13 @@ pub fn run(
             std::fs::read(list)
                 .map_err(|e| Fatal::Usage(format!("--files-from {}: {e}", list.display())))?
         };
-        let text = String::from_utf8_lossy(&text);
-        let sep = if text.contains('\0') { '\0' } else { '\n' };
+        // Paths are bytes (git prints them so with -z): no lossy conversion on Unix.
+        let sep = if text.contains(&0) { 0 } else { b'\n' };
         paths.extend(
-            text.split(sep)
-                .map(|l| l.trim_end_matches('\r'))
-                .filter(|l| !l.trim().is_empty())
-                .map(PathBuf::from),
+            text.split(|&b| b == sep)
+                .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+                .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+                .map(path_from_bytes),
         );
     } else if paths.is_empty() {
         paths.push(PathBuf::from("."));

@@ -1001,3 +1001,62 @@ fn every_odd_file_runs_with_its_documented_exit_code() {
     assert!(stderr.contains("front-matter-invalid.md"), "{stderr}");
     assert_eq!(stderr.matches("binary file").count(), 2, "{stderr}");
 }
+
+#[test]
+fn configs_and_packs_saved_with_a_byte_order_mark_and_crlf_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "clauselint.yaml",
+        "\u{feff}select: [blank, house]\r\nfail-on: warning\r\n",
+    );
+    write(
+        dir.path(),
+        "house.yaml",
+        "\u{feff}pack: house\r\nlang: [zh]\r\nrules:\r\n  - id: house/tbd\r\n    kind: forbid\r\n    severity: warning\r\n    message: 内容待定\r\n    pattern: '待定'\r\n",
+    );
+    write(dir.path(), "a.md", "# 协议\n\n价格待定。\n");
+    cl(dir.path())
+        .args([
+            "check",
+            "--format",
+            "short",
+            "--rules",
+            "house.yaml",
+            "a.md",
+        ])
+        .assert()
+        .code(1)
+        .stdout("a.md:3:3: warning[house/tbd]: 内容待定\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn files_from_takes_paths_as_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    // A file name that is not UTF-8 (GBK bytes of 合同), as old archives hold.
+    let name = std::ffi::OsStr::from_bytes(b"\xba\xcf\xcd\xac.md");
+    std::fs::write(dir.path().join(name), "乙方：____\n").unwrap();
+    write(dir.path(), "a b.md", "甲方：____\n");
+    let mut list = b"\xba\xcf\xcd\xac.md".to_vec();
+    list.extend(b"\0a b.md\0");
+    write(dir.path(), "list", &list);
+    let out = cl(dir.path())
+        .args(["check", "--format", "short", "--files-from", "list"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("a b.md:1:4"), "{stdout}");
+    assert!(
+        stdout.contains(".md:1:4: error[blank/underscore]"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+}
