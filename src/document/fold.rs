@@ -89,7 +89,7 @@ pub fn fold_spaces(out: &mut String) {
     if out.is_ascii() || !out.chars().any(|c| is_invisible(c) || is_other_space(c)) {
         return;
     }
-    let chars: Vec<char> = out.chars().collect();
+    let text = out.as_str();
     let blank = |x: Option<char>| {
         x.filter(|&x| is_filler(x) || is_other_space(x)).map(|x| {
             if is_other_space(x) {
@@ -99,12 +99,13 @@ pub fn fold_spaces(out: &mut String) {
             }
         })
     };
-    let mut folded = String::with_capacity(out.len());
-    // The last visible character, and the end of the current run of invisible ones (found
-    // once per run, so a long run stays linear).
+    let mut folded = String::with_capacity(text.len());
+    // The last visible character, and the first visible one after the current run of
+    // invisible ones (found once per run, so a long run stays linear).
     let mut last_visible: Option<char> = None;
     let mut run_end = 0;
-    for (i, &c) in chars.iter().enumerate() {
+    let mut next_visible: Option<char> = None;
+    for (i, c) in text.char_indices() {
         if !is_invisible(c) {
             if is_other_space(c) {
                 folded.extend(std::iter::repeat_n(' ', c.len_utf8()));
@@ -115,12 +116,12 @@ pub fn fold_spaces(out: &mut String) {
             continue;
         }
         if run_end <= i {
-            run_end = (i..chars.len())
-                .find(|&j| !is_invisible(chars[j]))
-                .unwrap_or(chars.len());
+            let rest = text[i..].char_indices().find(|&(_, x)| !is_invisible(x));
+            run_end = rest.map_or(text.len(), |(j, _)| i + j);
+            next_visible = rest.map(|(_, x)| x);
         }
         // The nearest visible character before, else after, if it is part of a blank.
-        let filler = blank(last_visible).or_else(|| blank(chars.get(run_end).copied()));
+        let filler = blank(last_visible).or_else(|| blank(next_visible));
         let len = c.len_utf8();
         match filler {
             Some(f) if len % f.len_utf8() == 0 => {
