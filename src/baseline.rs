@@ -81,36 +81,32 @@ pub fn keys(doc: &Document, rules: &RuleSet, diags: &[Diagnostic]) -> Vec<Key> {
     let text = doc.text();
     // (rule, anchor) → next index, where the anchor is the clause index or the line.
     let mut counters: HashMap<(String, Anchor), usize> = HashMap::new();
+    // anchor → hash of its normalised text, computed once: a long clause with many findings
+    // would otherwise be normalised once per finding (quadratic).
+    let mut hashes: HashMap<Anchor, String> = HashMap::new();
     let mut out = Vec::with_capacity(diags.len());
     for d in diags {
-        let (anchor, hashed) = if d.rule.starts_with("meta/") {
-            let line = idx.line_of(d.span.start);
-            (
-                Anchor::Line(line),
-                normalise(&text[idx.line_range(text, line)]),
-            )
+        let anchor = if d.rule.starts_with("meta/") {
+            Anchor::Line(idx.line_of(d.span.start))
         } else if untriggered(doc, rules, d) {
-            (Anchor::File, String::new())
+            Anchor::File
         } else if let Some(c) = clause_of(doc, d.span.start) {
-            (
-                Anchor::Clause(c),
-                normalise(&text[doc.clauses[c].span.clone()]),
-            )
+            Anchor::Clause(c)
         } else {
-            let line = idx.line_of(d.span.start);
-            (
-                Anchor::Line(line),
-                normalise(&text[idx.line_range(text, line)]),
-            )
+            Anchor::Line(idx.line_of(d.span.start))
         };
+        let clause = hashes
+            .entry(anchor)
+            .or_insert_with(|| match anchor {
+                Anchor::File => String::new(),
+                Anchor::Clause(c) => short_hash(&normalise(&text[doc.clauses[c].span.clone()])),
+                Anchor::Line(line) => short_hash(&normalise(&text[idx.line_range(text, line)])),
+            })
+            .clone();
         let n = counters.entry((d.rule.clone(), anchor)).or_insert(0);
         out.push(Key {
             rule: d.rule.clone(),
-            clause: if hashed.is_empty() && anchor == Anchor::File {
-                String::new()
-            } else {
-                short_hash(&hashed)
-            },
+            clause,
             index: *n,
         });
         *n += 1;

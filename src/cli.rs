@@ -112,13 +112,18 @@ pub struct CheckArgs {
     /// The path to report for text read from stdin (`-`)
     #[arg(long, value_name = "NAME", help_heading = "Input")]
     pub stdin_filename: Option<PathBuf>,
-    /// Decode every draft as this encoding (utf-8, utf-16le, utf-16be, gb18030, big5, …)
-    /// instead of detecting it
+    /// The encoding of drafts that are not UTF-8 (gb18030, big5, utf-16le, …), instead of
+    /// guessing it; a byte order mark still wins, and `utf-8` makes any other file an error
     #[arg(long, value_name = "LABEL", help_heading = "Input")]
     pub encoding: Option<String>,
     /// Compare every draft with this template (overrides a draft's front matter `template:`)
     #[arg(long, value_name = "FILE", help_heading = "Template")]
     pub template: Option<PathBuf>,
+
+    /// Refuse drafts larger than this (e.g. 256MiB, 10M, 4096), with a per-file error
+    /// instead of running out of memory
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = crate::source::parse_size, help_heading = "Input")]
+    pub max_file_size: u64,
 
     // ---- issue 4: CI surface (config, selection, walking, suppressions, baseline, outputs)
     /// Read the paths to check from FILE (`-`: stdin), one per line; an empty list checks
@@ -189,6 +194,10 @@ pub struct CheckArgs {
     /// Print a count per rule and per file instead of the findings (same as `--format summary`)
     #[arg(long, help_heading = "Output", conflicts_with = "format")]
     pub statistics: bool,
+    /// Keep contract text out of the output (for CI logs): snippets are masked, messages
+    /// that quote the draft go back to their rule's template
+    #[arg(long, help_heading = "Output")]
+    pub redact: bool,
     /// Print only findings: no summary line, no warnings about empty runs or stale baselines
     #[arg(long, short, help_heading = "Output")]
     pub quiet: bool,

@@ -238,6 +238,31 @@ impl<'de> Deserialize<'de> for RawLang {
     }
 }
 
+/// An encoding label (`gb18030`, `big5`, `utf-8`, …), validated where it stands.
+struct RawEncoding(&'static encoding_rs::Encoding);
+
+impl<'de> Deserialize<'de> for RawEncoding {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = RawEncoding;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an encoding label such as `gb18030`, `big5` or `utf-8`")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<RawEncoding, E> {
+                crate::source::encoding_by_label(s)
+                    .map(RawEncoding)
+                    .ok_or_else(|| {
+                        E::custom(format!(
+                            "unknown encoding `{s}`, expected a label such as `gb18030`, `gbk`, `big5`, `utf-8`, `utf-16le`"
+                        ))
+                    })
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawPerFile {
@@ -298,6 +323,8 @@ struct RawConfig {
     exclude: Option<StrList>,
     #[serde(default)]
     per_file: Option<RawPerFileMap>,
+    #[serde(default)]
+    encoding: Option<RawEncoding>,
 }
 
 /// Overrides for drafts that match one `per-file` glob.
@@ -328,6 +355,8 @@ pub struct Config {
     pub lang: Option<Option<LangSet>>,
     exclude: Gitignore,
     pub per_file: Vec<PerFile>,
+    /// `encoding`: the encoding of drafts that are not UTF-8 (no guessing).
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 fn selectors(v: &StrList) -> Vec<Selector> {
@@ -410,6 +439,7 @@ impl Config {
             })?,
             per_file,
             dir,
+            encoding: raw.encoding.map(|e| e.0),
         })
     }
 
@@ -731,6 +761,8 @@ pub struct FileSettings {
     pub lang: Option<LangSet>,
     /// The config in force, if any.
     pub config: Option<PathBuf>,
+    /// The config's `encoding` (`--encoding` overrides it).
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 impl FileSettings {
@@ -880,7 +912,11 @@ impl Resolver {
     fn read_config(&self, path: &Path) -> Option<Arc<LoadedConfig>> {
         let shown = self.shown(path);
         let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+            // Windows editors may save a byte order mark; YAML would see a second document.
+            Ok(t) => match t.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => t,
+            },
             Err(e) => {
                 self.error(
                     "config",
@@ -1043,6 +1079,7 @@ impl Resolver {
                 .unwrap_or(FailOn::Error),
             lang: config.and_then(|c| c.lang).flatten(),
             config: config.map(|c| self.shown(&c.path)),
+            encoding: config.and_then(|c| c.encoding),
         })
     }
 
@@ -1203,6 +1240,26 @@ mod tests {
             e.message
         );
         assert_eq!(at(&e), (3, 5));
+    }
+
+    #[test]
+    fn encoding_is_a_validated_label() {
+        let c = parse("encoding: GBK\n").unwrap();
+        assert_eq!(c.encoding, Some(encoding_rs::GBK));
+        assert_eq!(parse("lang: zh\n").unwrap().encoding, None);
+        let e = parse("lang: zh\nencoding: klingon\n").unwrap_err();
+        assert!(
+            e.message.contains("unknown encoding `klingon`"),
+            "{}",
+            e.message
+        );
+        assert_eq!(at(&e), (2, 11));
+        let e = parse("encodng: gbk\n").unwrap_err();
+        assert!(
+            e.message.contains("did you mean `encoding`"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -67,6 +67,16 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Move the span and every label onto character boundaries inside `text`, or inside
+    /// the other file a label points into ([`crate::source::snap`]).
+    pub fn snap_to(&mut self, text: &str) {
+        self.span = crate::source::snap(text, self.span.clone());
+        for l in &mut self.labels {
+            let t = l.file.as_ref().map_or(text, |f| f.text.as_str());
+            l.span = crate::source::snap(t, l.span.clone());
+        }
+    }
+
     pub fn category(&self) -> &str {
         self.rule.split('/').next().unwrap_or(&self.rule)
     }

@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod emit;
 pub mod pipeline;
+pub mod redact;
 pub mod rules;
 pub mod source;
 pub mod stream;
@@ -143,7 +144,10 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleSet, Vec<PackError>> {
         for f in files {
             match std::fs::read_to_string(&f) {
                 Ok(text) => {
-                    if let Err(e) = set.add_pack(f.clone(), &text) {
+                    // Windows editors may save a byte order mark; YAML would see a second
+                    // document.
+                    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                    if let Err(e) = set.add_pack(f.clone(), text) {
                         errors.push(e);
                     }
                 }
@@ -302,12 +306,31 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
         }
         Err(pipeline::Fatal::Usage(m)) => return usage(err, &m),
     };
-    let report_file_problems = |err: &mut dyn Write, fin: &pipeline::Finished| {
+    // --redact: no contract text goes further than the pipeline (outputs, baseline, stderr).
+    let redactor = args.redact.then(|| {
+        redact::Redactor::new(
+            prepared.rule_sets().iter().map(|r| &**r),
+            &suppress::meta_rules(),
+        )
+    });
+    let redact_outcome = |o: &mut pipeline::Outcome| {
+        if let Some(r) = &redactor {
+            o.report = r.report(&o.report);
+        }
+    };
+    // Paths may hold newlines or escape sequences: stderr gets them escaped.
+    let esc = |s: &str| emit::escape_controls(s).into_owned();
+    let report_file_problems = |err: &mut dyn Write, fin: &mut pipeline::Finished| {
+        if redactor.is_some() {
+            for (_, m) in fin.errors.iter_mut().chain(fin.notes.iter_mut()) {
+                *m = redact::mask_free_text(m);
+            }
+        }
         for (p, e) in &fin.errors {
-            let _ = writeln!(err, "error: {}: {e}", p.display());
+            let _ = writeln!(err, "error: {}: {}", esc(&p.display().to_string()), esc(e));
         }
         for (p, e) in &fin.notes {
-            let _ = writeln!(err, "note: {}: {e}", p.display());
+            let _ = writeln!(err, "note: {}: {}", esc(&p.display().to_string()), esc(e));
         }
         if fin.errors.is_empty() {
             EXIT_CLEAN
@@ -315,6 +338,29 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
             EXIT_ERROR
         }
     };
+    // clauselint never writes to a draft: an output that names one is refused before
+    // anything is written.
+    let mut targets: Vec<(&str, PathBuf)> = plan
+        .iter()
+        .filter_map(|(_, p)| p.clone().map(|p| ("--output-format", p)))
+        .collect();
+    if let Some(p) = &args.write_baseline {
+        targets.push(("--write-baseline", p.clone()));
+    }
+    if plan.iter().any(|(f, _)| *f == Format::Github) {
+        if let Some(p) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+            targets.push(("GITHUB_STEP_SUMMARY", PathBuf::from(p)));
+        }
+    }
+    if let Some((what, p)) = targets.iter().find(|(_, p)| prepared.names_draft(p)) {
+        return usage(
+            err,
+            &format!(
+                "{what} {} is a draft being checked; clauselint never writes to a draft",
+                esc(&p.display().to_string())
+            ),
+        );
+    }
 
     if let Some(path) = &args.write_baseline {
         let dir = config::absolute(&cwd, path)
@@ -324,7 +370,8 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
         let named = args.stdin_filename.is_some();
         let mut entries = Vec::new();
         let mut files = 0;
-        let fin = prepared.check(baseline.as_ref(), &mut |o| {
+        let mut fin = prepared.check(baseline.as_ref(), &mut |mut o| {
+            redact_outcome(&mut o);
             files += 1;
             let p = pipeline::baseline_path(&o.input, named, &dir, &cwd, &o.report.source.path);
             for (d, k) in o.report.diagnostics.iter().zip(&o.keys) {
@@ -337,7 +384,7 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
                 });
             }
         });
-        let code_if_errors = report_file_problems(err, &fin);
+        let code_if_errors = report_file_problems(err, &mut fin);
         let n = entries.len();
         if let Err(e) = baseline::write(path, entries) {
             return usage(
@@ -424,7 +471,8 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
     let mut failing = false;
     let mut baselined = 0;
     let mut stale: Vec<baseline::Entry> = Vec::new();
-    let fin = prepared.check(baseline.as_ref(), &mut |o| {
+    let mut fin = prepared.check(baseline.as_ref(), &mut |mut o| {
+        redact_outcome(&mut o);
         summary.files_checked += 1;
         if !o.report.diagnostics.is_empty() {
             summary.files_with_findings += 1;
@@ -446,7 +494,7 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
             }
         }
     });
-    let code_if_errors = report_file_problems(err, &fin);
+    let code_if_errors = report_file_problems(err, &mut fin);
     summary.file_errors = fin.errors.len();
     for (e, _, failed) in outputs.iter_mut().filter(|o| o.2.is_none()) {
         let res = fin
@@ -490,7 +538,11 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
                 stale.len()
             );
             for e in &stale {
-                let _ = writeln!(err, "  {}: {} ({})", e.path, e.rule, e.message);
+                let message = match &redactor {
+                    Some(r) => r.message(&e.rule, &e.message),
+                    None => e.message.clone(),
+                };
+                let _ = writeln!(err, "  {}: {} ({})", esc(&e.path), e.rule, esc(&message));
             }
         }
         if summary.files_checked == 0 && fin.errors.is_empty() {

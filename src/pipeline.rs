@@ -60,6 +60,19 @@ pub enum Fatal {
     Usage(String),
 }
 
+/// A path from the bytes of a file list: exact on Unix, UTF-8 (lossy) elsewhere.
+fn path_from_bytes(b: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(b))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(b).into_owned())
+    }
+}
+
 /// The path a baseline in `dir` records for a draft.
 pub fn baseline_path(input: &Input, named: bool, dir: &Path, cwd: &Path, path: &Path) -> String {
     match input {
@@ -119,6 +132,7 @@ pub fn check_one_with(
     );
     for d in &mut diags {
         d.severity = settings.severity_of(&d.rule, d.severity);
+        d.snap_to(&source.text);
     }
     diags.sort_by(|a, b| {
         (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
@@ -155,7 +169,12 @@ pub struct Prepared {
     cwd: PathBuf,
     stdin_name: Option<PathBuf>,
     stdin_text: Option<Vec<u8>>,
+    /// Why stdin could not be read (over `--max-file-size`): a per-file error of `-`.
+    stdin_error: Option<String>,
     forced: Option<&'static encoding_rs::Encoding>,
+    max_file_size: u64,
+    /// Files the walk skipped with a note (symlink loops).
+    notes: Vec<(PathBuf, String)>,
     templates: crate::template::Store,
     threads: Option<usize>,
     chunking: Chunking,
@@ -190,6 +209,7 @@ fn same_settings(a: &FileSettings, b: &FileSettings) -> bool {
         && a.fail_on == b.fail_on
         && a.lang == b.lang
         && a.config == b.config
+        && a.encoding == b.encoding
 }
 
 /// Find the drafts and their settings. A broken config or pack stops here, before anything is
@@ -242,13 +262,13 @@ pub fn prepare(args: &CheckArgs, stdin: &mut dyn Read) -> Result<Prepared, Fatal
             std::fs::read(list)
                 .map_err(|e| Fatal::Usage(format!("--files-from {}: {e}", list.display())))?
         };
-        let text = String::from_utf8_lossy(&text);
-        let sep = if text.contains('\0') { '\0' } else { '\n' };
+        // Paths are bytes (git prints them so with -z): no lossy conversion on Unix.
+        let sep = if text.contains(&0) { 0 } else { b'\n' };
         paths.extend(
-            text.split(sep)
-                .map(|l| l.trim_end_matches('\r'))
-                .filter(|l| !l.trim().is_empty())
-                .map(PathBuf::from),
+            text.split(|&b| b == sep)
+                .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+                .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+                .map(path_from_bytes),
         );
     } else if paths.is_empty() {
         paths.push(PathBuf::from("."));
@@ -259,7 +279,11 @@ pub fn prepare(args: &CheckArgs, stdin: &mut dyn Read) -> Result<Prepared, Fatal
         no_ignore: args.no_ignore,
         exclude: Some(Arc::new(move |p: &Path, dir: bool| r.is_excluded(p, dir))),
     };
-    let (mut inputs, mut errors) = walk::collect_with(&paths, &opts);
+    let walk::Collected {
+        mut inputs,
+        mut errors,
+        notes: mut walk_notes,
+    } = walk::collect_all(&paths, &opts);
     if args.shard.is_some() {
         if inputs.contains(&Input::Stdin) {
             return Err(Fatal::Usage(
@@ -269,6 +293,7 @@ pub fn prepare(args: &CheckArgs, stdin: &mut dyn Read) -> Result<Prepared, Fatal
         }
         inputs.retain(|i| in_shard(args.shard, &cwd, &i.path(None)));
         errors.retain(|(p, _)| in_shard(args.shard, &cwd, p));
+        walk_notes.retain(|(p, _)| in_shard(args.shard, &cwd, p));
     }
     let stdin_name = args.stdin_filename.clone();
     if inputs.contains(&Input::Stdin) {
@@ -289,12 +314,16 @@ pub fn prepare(args: &CheckArgs, stdin: &mut dyn Read) -> Result<Prepared, Fatal
     }
     resolver.check_cli_selectors().map_err(Fatal::Usage)?;
 
+    // Stdin over the size limit is a per-file error like any other draft.
+    let mut stdin_error = None;
     if inputs.contains(&Input::Stdin) {
-        let mut buf = Vec::new();
-        stdin
-            .read_to_end(&mut buf)
-            .map_err(|e| Fatal::Usage(format!("cannot read stdin: {e}")))?;
-        stdin_text = Some(buf);
+        match crate::source::read_limited(&mut *stdin, args.max_file_size, 0) {
+            Ok(buf) => stdin_text = Some(buf),
+            Err(crate::source::ReadError::Io(e)) => {
+                return Err(Fatal::Usage(format!("cannot read stdin: {e}")))
+            }
+            Err(e) => stdin_error = Some(e.to_string()),
+        }
     }
 
     let forced = match args.encoding.as_deref() {
@@ -348,7 +377,10 @@ pub fn prepare(args: &CheckArgs, stdin: &mut dyn Read) -> Result<Prepared, Fatal
         cwd,
         stdin_name,
         stdin_text,
+        stdin_error,
         forced,
+        max_file_size: args.max_file_size,
+        notes: walk_notes,
         templates,
         threads: args.threads.filter(|&n| n > 0),
         chunking: Chunking::new(args.chunk_size),
@@ -359,6 +391,24 @@ impl Prepared {
     /// Every rule set in use (for SARIF's rule list).
     pub fn rule_sets(&self) -> Vec<Arc<RuleSet>> {
         self.resolver.rule_sets()
+    }
+
+    /// Does `p` name one of this run's drafts (one to check, or one that could not be read)?
+    /// An output about to be written there is refused. A path that does not exist yet is
+    /// no draft.
+    pub fn names_draft(&self, p: &Path) -> bool {
+        let Ok(target) = std::fs::canonicalize(p) else {
+            return false;
+        };
+        self.work
+            .iter()
+            .filter_map(|(i, _)| match i {
+                Input::File(p) => Some(p.as_path()),
+                Input::Stdin => None,
+            })
+            .chain(self.errors.iter().map(|(p, _)| p.as_path()))
+            .chain(self.notes.iter().map(|(p, _)| p.as_path()))
+            .any(|d| std::fs::canonicalize(d).is_ok_and(|d| d == target))
     }
 
     /// How many drafts will be checked.
@@ -381,13 +431,15 @@ impl Prepared {
             cwd,
             stdin_name,
             stdin_text,
+            stdin_error,
             forced,
+            max_file_size,
+            mut notes,
             templates,
             threads,
             chunking,
         } = self;
         let pool = crate::stream::pool(threads);
-        let mut notes = Vec::new();
         let window = 4 * pool.current_num_threads();
         // Err((path, message, is_note)): a note (binary file) does not change the exit code.
         crate::stream::in_order(
@@ -396,14 +448,20 @@ impl Prepared {
             window,
             |(input, settings)| {
                 let path = input.path(stdin_name.as_deref());
+                // `--encoding` first, else the draft's config.
+                let forced = forced.or(settings.encoding);
                 let source = match input {
-                    Input::Stdin => Source::from_bytes_as(
-                        path.clone(),
-                        stdin_text.clone().unwrap_or_default(),
-                        forced,
-                    ),
-                    Input::File(p) => std::fs::read(p)
-                        .map_err(crate::source::ReadError::Io)
+                    Input::Stdin => {
+                        if let Some(e) = &stdin_error {
+                            return Err((path.clone(), e.clone(), false));
+                        }
+                        Source::from_bytes_as(
+                            path.clone(),
+                            stdin_text.clone().unwrap_or_default(),
+                            forced,
+                        )
+                    }
+                    Input::File(p) => crate::source::read_file(p, max_file_size)
                         .and_then(|bytes| Source::from_bytes_as(p, bytes, forced)),
                 };
                 let source = source.map_err(|e| {

@@ -30,6 +30,14 @@ pub enum ReadError {
     /// Not valid in the encoding that was detected or asked for.
     Undecodable {
         encoding: &'static str,
+        /// The byte offset of the first invalid sequence, and its 1-based line.
+        at: usize,
+        line: usize,
+    },
+    /// Larger than `--max-file-size`.
+    TooLarge {
+        size: u64,
+        limit: u64,
     },
 }
 
@@ -37,43 +45,121 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::Io(e) => write!(f, "{e}"),
-            ReadError::Binary => write!(f, "binary file (NUL bytes and no UTF-16 byte order mark), skipped"),
-            ReadError::Undecodable { encoding } => write!(
+            ReadError::Binary => write!(
                 f,
-                "cannot decode the file as {encoding}; name its encoding with --encoding (utf-8, utf-16le, utf-16be, gb18030, big5)"
+                "binary file (NUL bytes and no UTF-16 byte order mark), skipped; if it is UTF-16 text, name it with --encoding utf-16le or utf-16be"
+            ),
+            ReadError::Undecodable { encoding, at, line } => write!(
+                f,
+                "cannot decode the file as {encoding} (invalid bytes at byte {at}, line {line}); name its encoding with --encoding (utf-8, utf-16le, utf-16be, gb18030, big5)"
+            ),
+            ReadError::TooLarge { size, limit } => write!(
+                f,
+                "file is {} ({size} bytes), larger than --max-file-size {} ({limit} bytes); not read",
+                human_size(*size),
+                human_size(*limit)
             ),
         }
     }
 }
 
-/// Decode a file's bytes. The order of detection: a byte order mark (UTF-8, UTF-16LE/BE),
-/// then valid UTF-8, then binary (NUL bytes), then a legacy encoding guessed by chardetng
-/// (GB18030 for Simplified drafts, Big5 for Traditional ones, …). `forced` skips the guess.
+/// A size as people write it: `256 MiB`, `1.5 GiB`, `12 KiB`, `300 B`.
+pub fn human_size(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if v.fract() == 0.0 {
+        format!("{v:.0} {}", UNITS[u])
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// Parse a size: a number of bytes with an optional unit `K`/`KB`/`KiB`, `M`…, `G`…, `T`…
+/// (binary multiples: 1K = 1024 bytes), case-insensitive, spaces allowed.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let unit = unit.trim().to_ascii_lowercase();
+    let mult: u64 = match unit.trim_end_matches("ib").trim_end_matches('b') {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        "t" => 1 << 40,
+        _ => {
+            return Err(format!(
+                "invalid size `{s}` (expected e.g. 256MiB, 10M, 4096)"
+            ))
+        }
+    };
+    if unit == "ib" {
+        return Err(format!(
+            "invalid size `{s}` (expected e.g. 256MiB, 10M, 4096)"
+        ));
+    }
+    let v: f64 = num
+        .parse()
+        .map_err(|_| format!("invalid size `{s}` (expected e.g. 256MiB, 10M, 4096)"))?;
+    let bytes = v * mult as f64;
+    if !bytes.is_finite() || bytes < 1.0 || bytes > u64::MAX as f64 {
+        return Err(format!("invalid size `{s}`: must be at least 1 byte"));
+    }
+    Ok(bytes as u64)
+}
+
+/// Decode a file's bytes. The order of detection:
+///
+/// 1. a byte order mark (UTF-8, UTF-16LE, UTF-16BE) always wins;
+/// 2. `forced` UTF-16 (`--encoding utf-16le`), for files without a byte order mark;
+/// 3. valid UTF-8 (a legacy-encoded Chinese text is never valid UTF-8, so this holds even
+///    when a legacy encoding is forced);
+/// 4. NUL bytes: UTF-16 without a byte order mark when the NULs fall as UTF-16 puts them
+///    and the text decodes cleanly, else binary ([`ReadError::Binary`]);
+/// 5. `forced` (`--encoding`, a config's `encoding`), else a legacy encoding guessed by
+///    chardetng (GB18030 for Simplified drafts, Big5 for Traditional ones, …).
 pub fn decode(
     bytes: &[u8],
     forced: Option<&'static encoding_rs::Encoding>,
 ) -> Result<(String, &'static str), ReadError> {
     use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        if forced.is_none() || forced == Some(enc) {
-            return decode_with(enc, &bytes[bom_len..]);
+        return decode_with(enc, &bytes[bom_len..]);
+    }
+    if let Some(enc) = forced.filter(|e| *e == UTF_16LE || *e == UTF_16BE) {
+        return decode_with(enc, bytes);
+    }
+    let utf8 = std::str::from_utf8(bytes);
+    let has_nul = bytes.contains(&0);
+    if let Ok(s) = utf8 {
+        if !has_nul {
+            return Ok((s.to_string(), UTF_8.name()));
         }
     }
-    if let Some(enc) = forced {
-        let body = if enc == UTF_8 {
-            bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
-        } else {
-            bytes
+    if has_nul {
+        if let Some(r) = utf16_without_bom(bytes) {
+            return Ok(r);
+        }
+        return match utf8 {
+            // Valid UTF-8 with a stray NUL is still text (a silent skip would lose it).
+            Ok(s) if forced.is_none_or(|f| f == UTF_8) && !looks_binary(bytes) => {
+                Ok((s.to_string(), UTF_8.name()))
+            }
+            _ => Err(ReadError::Binary),
         };
-        return decode_with(enc, body);
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok((s.to_string(), UTF_8.name()));
-    }
-    if bytes.contains(&0) {
-        // UTF-16 without a BOM is rare in drafts; treat NUL bytes as binary.
-        let _ = (UTF_16LE, UTF_16BE);
-        return Err(ReadError::Binary);
+    if let Some(enc) = forced {
+        return decode_with(enc, bytes);
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);
@@ -87,16 +173,127 @@ pub fn decode(
     decode_with(guess, bytes)
 }
 
+/// NUL bytes beyond a stray one (more than one, and more than one in a hundred bytes), or
+/// control bytes that text does not carry: a binary file even when it is valid UTF-8.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let nul = bytes.iter().filter(|&&b| b == 0).count();
+    let ctrl = bytes
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0))
+        .count();
+    (nul > 1 && nul * 100 > bytes.len()) || ctrl * 20 > bytes.len()
+}
+
+/// UTF-16 without a byte order mark: NUL bytes mostly at odd offsets (LE: the high byte of
+/// ASCII characters) or mostly at even ones (BE), and the text decodes with no error and no
+/// control characters other than line breaks and tabs.
+fn utf16_without_bom(bytes: &[u8]) -> Option<(String, &'static str)> {
+    use encoding_rs::{UTF_16BE, UTF_16LE};
+    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let even = bytes.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd = bytes.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let enc = if odd >= 4 * even.max(1) {
+        UTF_16LE
+    } else if even >= 4 * odd.max(1) {
+        UTF_16BE
+    } else {
+        return None;
+    };
+    let text = enc.decode_without_bom_handling_and_without_replacement(bytes)?;
+    let clean = text
+        .chars()
+        .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\u{c}'));
+    clean.then(|| (text.into_owned(), enc.name()))
+}
+
 fn decode_with(
     enc: &'static encoding_rs::Encoding,
     bytes: &[u8],
 ) -> Result<(String, &'static str), ReadError> {
     match enc.decode_without_bom_handling_and_without_replacement(bytes) {
         Some(text) => Ok((text.into_owned(), enc.name())),
-        None => Err(ReadError::Undecodable {
-            encoding: enc.name(),
-        }),
+        None => {
+            let at = first_malformed(enc, bytes);
+            let line = 1 + bytes[..at.min(bytes.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            Err(ReadError::Undecodable {
+                encoding: enc.name(),
+                at,
+                line,
+            })
+        }
     }
+}
+
+/// The byte offset where the first malformed sequence starts (for the error message).
+fn first_malformed(enc: &'static encoding_rs::Encoding, bytes: &[u8]) -> usize {
+    use encoding_rs::DecoderResult;
+    let mut dec = enc.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(4096);
+    let mut pos = 0;
+    loop {
+        out.clear();
+        let (res, read) = dec.decode_to_string_without_replacement(&bytes[pos..], &mut out, true);
+        match res {
+            DecoderResult::InputEmpty => return bytes.len(),
+            DecoderResult::OutputFull => pos += read,
+            DecoderResult::Malformed(bad, _) => {
+                return (pos + read).saturating_sub(usize::from(bad));
+            }
+        }
+    }
+}
+
+/// `span` moved onto character boundaries of `text` (the start down, the end up) and into
+/// the text. Patterns run on a scan text in which some multi-byte characters are stood in
+/// for by ASCII bytes (masks, folded spaces), so a match may begin or end inside one of
+/// them; every reported span goes through here.
+pub fn snap(text: &str, span: Span) -> Span {
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(span.start);
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+/// Read at most `limit` bytes from `r`; more is [`ReadError::TooLarge`] (`size` is then
+/// the size known from metadata, or `limit + 1`).
+pub fn read_limited(r: impl std::io::Read, limit: u64, size: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    if size > limit {
+        return Err(ReadError::TooLarge { size, limit });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    r.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: size.max(bytes.len() as u64),
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Read a file, opened read-only, refusing more than `limit` bytes before reading them (by
+/// its metadata) and while reading them (a device or a growing file).
+pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let f = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let size = f.metadata().map_err(ReadError::Io)?.len();
+    read_limited(f, limit, size)
 }
 
 /// An encoding named on the command line or in a config (`gb18030`, `gbk`, `big5`, …).
@@ -131,9 +328,13 @@ impl Source {
         bytes: Vec<u8>,
         forced: Option<&'static encoding_rs::Encoding>,
     ) -> Result<Source, ReadError> {
-        // Most drafts are UTF-8 without a byte order mark: take the bytes as they are
-        // instead of copying them (what `decode` would find too).
-        let bytes = if forced.is_none() && encoding_rs::Encoding::for_bom(&bytes).is_none() {
+        // Most drafts are UTF-8 without a byte order mark or NUL byte: take the bytes as they
+        // are instead of copying them (what `decode` would find too). A NUL byte may mean
+        // UTF-16 without a byte order mark, or a binary file: `decode` tells which.
+        let bytes = if forced.is_none()
+            && encoding_rs::Encoding::for_bom(&bytes).is_none()
+            && memchr::memchr(0, &bytes).is_none()
+        {
             match String::from_utf8(bytes) {
                 Ok(text) => {
                     let mut s = Source::new(path, text);
@@ -217,7 +418,7 @@ impl LineIndex {
     }
 
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = offset.min(text.len());
+        let offset = snap(text, offset..offset).start;
         let line = self.line_of(offset);
         let start = self.starts[line];
         let col = text[start..offset].chars().count();
@@ -278,6 +479,19 @@ mod tests {
     }
 
     #[test]
+    fn spans_snap_onto_char_boundaries_inside_the_text() {
+        let t = "甲a乙";
+        assert_eq!(snap(t, 1..2), 0..3);
+        assert_eq!(snap(t, 3..5), 3..7);
+        assert_eq!(snap(t, 4..4), 4..4);
+        assert_eq!(snap(t, 5..99), 4..7);
+        assert_eq!(snap(t, 99..99), 7..7);
+        assert_eq!(snap(t, std::ops::Range { start: 6, end: 2 }), 4..4);
+        let s = Source::new("a.md", t);
+        assert_eq!(s.line_col(2), (1, 1));
+    }
+
+    #[test]
     fn nul_bytes_without_bom_are_binary() {
         assert!(matches!(
             Source::from_bytes("x.md", vec![0x89, b'P', b'N', b'G', 0, 0, 1]),
@@ -286,9 +500,103 @@ mod tests {
     }
 
     #[test]
-    fn a_forced_encoding_that_does_not_fit_is_an_error() {
+    fn a_forced_encoding_that_does_not_fit_is_an_error_with_its_position() {
         let forced = encoding_by_label("utf-8");
-        let err = Source::from_bytes_as("x.md", vec![0xbc, 0xd7, 0xff], forced);
-        assert!(matches!(err, Err(ReadError::Undecodable { .. })));
+        let err = Source::from_bytes_as("x.md", b"ab\ncd\xbc\xd7\xff".to_vec(), forced);
+        match err {
+            Err(ReadError::Undecodable { encoding, at, line }) => {
+                assert_eq!((encoding, at, line), ("UTF-8", 5, 2));
+            }
+            other => panic!("{other:?}"),
+        }
+        // GB18030: 0x81 0x20 is no valid pair.
+        let forced = encoding_by_label("gb18030");
+        let err = Source::from_bytes_as("x.md", b"\xc4\xe3\n\x81\x20".to_vec(), forced);
+        assert!(
+            matches!(err, Err(ReadError::Undecodable { at: 3, line: 2, .. })),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_wins_over_a_forced_encoding_and_utf8_over_a_forced_legacy_one() {
+        let gb = encoding_by_label("gb18030");
+        let s = Source::from_bytes_as("x.md", "\u{feff}甲方".as_bytes().to_vec(), gb).unwrap();
+        assert_eq!((s.text.as_str(), s.encoding), ("甲方", "UTF-8"));
+        let s = Source::from_bytes_as("x.md", "乙方：____".as_bytes().to_vec(), gb).unwrap();
+        assert_eq!((s.text.as_str(), s.encoding), ("乙方：____", "UTF-8"));
+        let (bytes, _, _) = encoding_rs::GB18030.encode("乙方：____");
+        let s = Source::from_bytes_as("x.md", bytes.into_owned(), gb).unwrap();
+        assert_eq!((s.text.as_str(), s.encoding), ("乙方：____", "gb18030"));
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised_by_its_nul_bytes() {
+        let text = "# 协议\n\n甲方：____\n一二三 Party A: ____\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let s = Source::from_bytes("x.md", le.clone()).unwrap();
+        assert_eq!((s.text.as_str(), s.encoding), (text, "UTF-16LE"));
+        let s = Source::from_bytes("x.md", be).unwrap();
+        assert_eq!((s.text.as_str(), s.encoding), (text, "UTF-16BE"));
+        let forced = encoding_by_label("utf-16le");
+        let s = Source::from_bytes_as("x.md", le, forced).unwrap();
+        assert_eq!(s.text, text);
+    }
+
+    #[test]
+    fn utf8_with_a_stray_nul_is_text_but_a_mostly_nul_file_is_binary() {
+        let s = Source::from_bytes("x.md", "甲方：____\0\n".as_bytes().to_vec()).unwrap();
+        assert_eq!(s.text, "甲方：____\0\n");
+        assert!(matches!(
+            Source::from_bytes("x.md", vec![0; 64]),
+            Err(ReadError::Binary)
+        ));
+        assert!(matches!(
+            Source::from_bytes("x.md", b"\x01\x02\x03\x00abc".to_vec()),
+            Err(ReadError::Binary)
+        ));
+    }
+
+    #[test]
+    fn reading_stops_at_the_limit() {
+        let data = [b'a'; 100];
+        assert_eq!(read_limited(&data[..], 100, 0).unwrap().len(), 100);
+        assert!(matches!(
+            read_limited(&data[..], 99, 0),
+            Err(ReadError::TooLarge {
+                size: 100,
+                limit: 99
+            })
+        ));
+        assert!(matches!(
+            read_limited(&data[..], 99, 5000),
+            Err(ReadError::TooLarge {
+                size: 5000,
+                limit: 99
+            })
+        ));
+        // An endless reader (a device) stops one byte past the limit.
+        assert!(matches!(
+            read_limited(std::io::repeat(b'x'), 1 << 20, 0),
+            Err(ReadError::TooLarge { limit: 1048576, .. })
+        ));
+    }
+
+    #[test]
+    fn sizes_parse_with_binary_units() {
+        assert_eq!(parse_size("256MiB"), Ok(256 << 20));
+        assert_eq!(parse_size("256 mb"), Ok(256 << 20));
+        assert_eq!(parse_size("10M"), Ok(10 << 20));
+        assert_eq!(parse_size("1.5k"), Ok(1536));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5 parsecs").is_err());
+        assert!(parse_size("iB").is_err());
+        assert_eq!(human_size(256 << 20), "256 MiB");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(12), "12 B");
     }
 }

@@ -337,10 +337,18 @@ impl Suppressions {
         };
         let text = doc.text();
         let block = &text[span.clone()];
-        let Some(nl) = block.find('\n') else { return };
-        let yaml_start = nl + 1;
-        let yaml_end = block[..block.len().saturating_sub(1)]
-            .rfind('\n')
+        // Lines may end in LF, CRLF or a lone CR.
+        let eol = |c: char| c == '\n' || c == '\r';
+        let Some(nl) = block.find(eol) else { return };
+        let yaml_start = nl
+            + if block[nl..].starts_with("\r\n") {
+                2
+            } else {
+                1
+            };
+        let yaml_end = block
+            .trim_end_matches(eol)
+            .rfind(eol)
             .map_or(block.len(), |i| i + 1)
             .max(yaml_start);
         let yaml = &block[yaml_start..yaml_end];

@@ -33,6 +33,9 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
             for (k, p) in rule.pattern.iter().enumerate() {
                 find_all_in(ctx, p, need(pattern, k), &unit, &mut hits);
             }
+            for h in &mut hits {
+                *h = crate::source::snap(ctx.doc.text(), h.clone());
+            }
             hits.sort_by_key(|h| (h.start, h.end));
             hits.dedup();
             for h in hits {

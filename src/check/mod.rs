@@ -80,6 +80,9 @@ fn check_with_context(
             // Template rules report a comparison with a template (src/template/).
             Kind::Template => {}
         }
+        for d in &mut out {
+            d.snap_to(ctx.doc.text());
+        }
         out.retain(|d| keep(d));
         found.extend(out.into_iter().map(|d| (order, d)));
     }

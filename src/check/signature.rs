@@ -578,7 +578,8 @@ fn parse_line(doc: &Document, line: Span, vocab: &Vocab, prev_content: bool) -> 
                 .to_string(),
             party: party_in(label_text, vocab),
             role_only: !vocab.field_re.is_match(label_text),
-            filled: !unfilled(trimmed, vocab) || is_redaction(&doc.text()[value.clone()]),
+            filled: !unfilled(trimmed, vocab)
+                || doc.text().get(value.clone()).is_some_and(is_redaction),
         });
     }
     out

@@ -315,7 +315,11 @@ impl<'s> Document<'s> {
         source: &'s Source,
         chunking: &Chunking,
     ) -> Result<Document<'s>, DocumentError> {
-        let text = source.text.as_str();
+        // Lone CRs (classic Mac files, mixed line endings) are read as LF: pulldown-cmark
+        // does not end an HTML comment block at a lone CR, and patterns match `\n`. One
+        // byte for one byte, so every offset keeps its meaning in the original text.
+        let norm = super::lone_cr_to_lf(&source.text);
+        let text: &str = &norm;
         let (front_matter, body_start) = front_matter::split(text)?;
         let mut cuts = cuts(text, body_start, chunking.size);
         let mut parts = map_parts(&cuts, |_, a, b| parse_part(text, a, b, ""));
@@ -333,19 +337,26 @@ impl<'s> Document<'s> {
                 }
             }
         }
-        Ok(assemble(source, front_matter, body_start, &cuts, parts))
+        Ok(assemble(
+            source,
+            text,
+            front_matter,
+            body_start,
+            &cuts,
+            parts,
+        ))
     }
 }
 
 /// The reduce step: join the parts, build the scan text, detect languages.
 fn assemble<'s>(
     source: &'s Source,
+    text: &str,
     front_matter: front_matter::FrontMatter,
     body_start: usize,
     cuts: &[usize],
     parts: Vec<Part>,
 ) -> Document<'s> {
-    let text = source.text.as_str();
     // Sized once: a long draft has hundreds of thousands of clauses, and doubling a vector
     // of them would hold up to twice their memory.
     let total = |f: fn(&Part) -> usize| parts.iter().map(f).sum::<usize>();
@@ -428,6 +439,7 @@ fn assemble<'s>(
     let mut bytes = text.as_bytes().to_vec();
     let (head, mut rest) = bytes.split_at_mut(body_start);
     fold::fold_bytes(head);
+    fold::fold_spaces_in(head);
     let mut slices = Vec::with_capacity(regions.len());
     for w in cuts.windows(2) {
         let (s, r) = rest.split_at_mut(w[1] - w[0]);
@@ -501,6 +513,7 @@ fn assemble<'s>(
 /// field and `（`x`）` is not an empty bracket.
 fn fill_scan(slice: &mut [u8], base: usize, masks: &[Span], syntax: &[Span]) {
     fold::fold_bytes(slice);
+    fold::fold_spaces_in(slice);
     for m in syntax {
         slice[m.start - base..m.end - base].fill(b' ');
     }

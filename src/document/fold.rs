@@ -104,6 +104,109 @@ pub fn fold_bytes(bytes: &mut [u8]) {
     }
 }
 
+/// Invisible characters: zero-width spaces and joiners, the word joiner, a byte order mark
+/// in mid-text, the soft hyphen, the Mongolian vowel separator.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}'
+    )
+}
+
+/// Unicode spaces other than the ideographic space U+3000 (which the packs list as a space
+/// of its own): NBSP, the en/em/thin/hair spaces, the narrow NBSP, the math space.
+fn is_other_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}'
+    )
+}
+
+/// Characters a blank is made of: an invisible character next to one of them stands for
+/// more of the same, so `__\u{200B}__` is still one blank.
+fn is_filler(c: char) -> bool {
+    matches!(c, '_' | '＿' | '□' | '\u{3000}' | ' ' | '\t')
+}
+
+/// [`fold_spaces`] on UTF-8 bytes (a part of the scan text, cut at a character boundary).
+/// Every character it folds is encoded with a lead byte C2, E1, E2 or EF, so text without
+/// them is left at the cost of one byte search.
+pub fn fold_spaces_in(bytes: &mut [u8]) {
+    if !bytes
+        .iter()
+        .any(|&b| matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xEF))
+    {
+        return;
+    }
+    let Ok(s) = std::str::from_utf8(bytes) else {
+        debug_assert!(false, "a part of the scan text is UTF-8");
+        return;
+    };
+    let mut t = s.to_string();
+    fold_spaces(&mut t);
+    bytes.copy_from_slice(t.as_bytes());
+}
+
+/// Fold spaces and invisible characters in the scan text, in place and byte for byte:
+///
+/// - NBSP and the other Unicode spaces become ASCII spaces (one per byte), so that every
+///   pattern that allows a space allows them (U+3000 stays: the packs write `[ \t　]`);
+/// - an invisible character (U+200B, U+FEFF in mid-text, …) takes the form of the blank it
+///   stands in, the character before it or else after it when that is `_`, `＿`, `□`,
+///   U+3000 or a space, so that a zero-width space inside a blank does not split it; else
+///   it becomes ASCII spaces.
+///
+/// ASCII spaces replace a multi-byte character, so a match may start or end inside one;
+/// reported spans are snapped onto character boundaries ([`crate::source::snap`]).
+pub fn fold_spaces(out: &mut String) {
+    if out.is_ascii() || !out.chars().any(|c| is_invisible(c) || is_other_space(c)) {
+        return;
+    }
+    let text = out.as_str();
+    let blank = |x: Option<char>| {
+        x.filter(|&x| is_filler(x) || is_other_space(x)).map(|x| {
+            if is_other_space(x) {
+                ' '
+            } else {
+                x
+            }
+        })
+    };
+    let mut folded = String::with_capacity(text.len());
+    // The last visible character, and the first visible one after the current run of
+    // invisible ones (found once per run, so a long run stays linear).
+    let mut last_visible: Option<char> = None;
+    let mut run_end = 0;
+    let mut next_visible: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        if !is_invisible(c) {
+            if is_other_space(c) {
+                folded.extend(std::iter::repeat_n(' ', c.len_utf8()));
+            } else {
+                folded.push(c);
+            }
+            last_visible = Some(c);
+            continue;
+        }
+        if run_end <= i {
+            let rest = text[i..].char_indices().find(|&(_, x)| !is_invisible(x));
+            run_end = rest.map_or(text.len(), |(j, _)| i + j);
+            next_visible = rest.map(|(_, x)| x);
+        }
+        // The nearest visible character before, else after, if it is part of a blank.
+        let filler = blank(last_visible).or_else(|| blank(next_visible));
+        let len = c.len_utf8();
+        match filler {
+            Some(f) if len % f.len_utf8() == 0 => {
+                folded.extend(std::iter::repeat_n(f, len / f.len_utf8()))
+            }
+            _ => folded.extend(std::iter::repeat_n(' ', len)),
+        }
+    }
+    debug_assert_eq!(folded.len(), out.len());
+    *out = folded;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +230,29 @@ mod tests {
         let mut b = all.as_bytes().to_vec();
         fold_bytes(&mut b);
         assert_eq!(String::from_utf8(b).unwrap(), fold_str(&all));
+    }
+
+    #[test]
+    fn spaces_and_invisible_characters_fold_byte_for_byte() {
+        let fold = |s: &str| {
+            let mut t = s.to_string();
+            fold_spaces(&mut t);
+            assert_eq!(t.len(), s.len(), "{s:?}");
+            t
+        };
+        assert_eq!(fold("年\u{a0}月"), "年  月");
+        assert_eq!(fold("a\u{2003}b\u{202f}c"), "a   b   c");
+        assert_eq!(fold("年\u{3000}月"), "年\u{3000}月");
+        assert_eq!(fold("__\u{200b}__"), "_______");
+        assert_eq!(fold("＿\u{200b}＿"), "＿＿＿");
+        assert_eq!(fold("（\u{200b}）"), "（   ）");
+        assert_eq!(fold("签字：\u{feff}\u{200b}\n"), "签字：      \n");
+        assert_eq!(fold("年\u{200b}__月"), "年_____月");
+        assert_eq!(fold("甲\u{200d}方"), "甲   方");
+        assert_eq!(fold("__\u{ad}_"), "_____");
+        assert_eq!(fold("\u{3000}\u{200b}"), "\u{3000}\u{3000}");
+        assert_eq!(fold("□\u{ad}"), "□  ");
+        assert_eq!(fold("plain 甲方"), "plain 甲方");
     }
 
     #[test]

@@ -204,6 +204,20 @@ impl<'s> Document<'s> {
     }
 }
 
+/// `text` with every CR that is not followed by LF replaced by LF (same length).
+fn lone_cr_to_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let lone = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
+    if !b.contains(&b'\r') || !(0..b.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let out: Vec<u8> = (0..b.len())
+        .map(|i| if lone(i) { b'\n' } else { b[i] })
+        .collect();
+    // An ASCII byte replaced by an ASCII byte: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(out).expect("ASCII for ASCII"))
+}
+
 /// The byte that stands for masked content in the scan text (ASCII SUB): not a space, not
 /// a letter, matched by no pattern of the default packs.
 pub const OPAQUE: u8 = 0x1a;
@@ -681,7 +695,7 @@ impl<'t> Builder<'t> {
                 if let Some(frame) = self.inline.pop() {
                     if frame.mask_all {
                         self.masks.push(frame.range.clone());
-                    } else {
+                    } else if !underscore_blanks(self.text, &frame.range) {
                         self.syntax.extend(gaps(&frame.range, frame.covered));
                     }
                     self.inline(frame.range);
@@ -691,6 +705,43 @@ impl<'t> Builder<'t> {
         }
         let _ = range;
     }
+}
+
+/// Is this emphasis made of blanks? CommonMark reads `：____，传真：____` as strong emphasis
+/// (an underscore run between punctuation can both open and close), but two runs of three
+/// or more underscores that face punctuation or spaces across the "emphasised" text are two
+/// blanks to fill in. `___Time is of the essence___` (text right inside the runs) and
+/// `__bold__` stay emphasis.
+fn underscore_blanks(text: &str, range: &Span) -> bool {
+    let b = text.as_bytes();
+    if range.start >= range.end || b.get(range.start) != Some(&b'_') || b[range.end - 1] != b'_' {
+        return false;
+    }
+    // The whole underscore run around a position.
+    let run = |at: usize| {
+        let start = b[..at]
+            .iter()
+            .rposition(|&c| c != b'_')
+            .map_or(0, |i| i + 1);
+        let end = b[at..]
+            .iter()
+            .position(|&c| c != b'_')
+            .map_or(b.len(), |i| at + i);
+        start..end
+    };
+    let open = run(range.start);
+    let close = run(range.end - 1);
+    if open.len() < 3 || close.len() < 3 || open == close {
+        return false;
+    }
+    let blankish = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || is_punct(c));
+    blankish(text[open.end..].chars().next()) && blankish(text[..close.start].chars().next_back())
+}
+
+/// ASCII or Unicode punctuation (full-width included), as CommonMark counts it.
+fn is_punct(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(c as u32, 0x2010..=0x2027 | 0x3000..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
 }
 
 /// The parts of `range` not covered by `covered`.

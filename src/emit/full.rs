@@ -11,7 +11,7 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::termcolor::WriteColor;
 use codespan_reporting::term::{self, Config};
 
-use super::{display_path, Emitter};
+use super::{escape_controls, shown_path, Emitter};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::rules::Severity;
 use crate::source::Source;
@@ -71,13 +71,16 @@ impl Emitter for Full<'_> {
         // The reported file is id 0; files that labels point into (templates) are added as
         // they are met, once each, so that one diagnostic can show snippets of both.
         let mut files = SimpleFiles::new();
-        let own = files.add(display_path(source), source.text.as_str());
+        let own = files.add(shown_path(source), source.text.as_str());
         let mut others: Vec<(&Source, usize)> = Vec::new();
         for d in diagnostics {
             for l in &d.labels {
                 if let Some(f) = &l.file {
                     if !others.iter().any(|(o, _)| std::ptr::eq(*o, f.as_ref())) {
-                        let id = files.add(f.path.display().to_string(), f.text.as_str());
+                        let id = files.add(
+                            escape_controls(&f.path.display().to_string()).into_owned(),
+                            f.text.as_str(),
+                        );
                         others.push((f.as_ref(), id));
                     }
                 }
@@ -91,11 +94,14 @@ impl Emitter for Full<'_> {
                 .map_or(own, |(_, id)| *id),
         };
         for d in diagnostics {
+            // codespan slices the text: spans must lie on character boundaries.
+            let mut d = d.clone();
+            d.snap_to(&source.text);
             term::emit_to_write_style(
                 &mut *self.out,
                 &self.config,
                 &files,
-                &to_codespan(d, own, file_of),
+                &to_codespan(&d, own, file_of),
             )
             .map_err(io::Error::other)?;
         }

@@ -130,7 +130,10 @@ impl Emitter for Github<'_> {
         }
         s.push_str("\n\n");
         for (path, rows) in &self.rows {
-            s.push_str(&format!("### `{}`\n\n", path.replace('`', "'")));
+            s.push_str(&format!(
+                "### `{}`\n\n",
+                super::escape_controls(path).replace('`', "'")
+            ));
             s.push_str("| line | severity | rule | message |\n|---:|---|---|---|\n");
             for r in rows {
                 s.push_str(&format!(
@@ -147,7 +150,11 @@ impl Emitter for Github<'_> {
         if !self.errors.is_empty() {
             s.push_str("### files that could not be checked\n\n");
             for (p, m) in &self.errors {
-                s.push_str(&format!("- `{}`: {}\n", p.replace('`', "'"), cell(m)));
+                s.push_str(&format!(
+                    "- `{}`: {}\n",
+                    super::escape_controls(p).replace('`', "'"),
+                    cell(m)
+                ));
             }
             s.push('\n');
         }

@@ -10,9 +10,20 @@ use super::{display_path, positions, Emitter, Summary};
 use crate::diagnostic::Diagnostic;
 use crate::source::Source;
 
-/// Escape text for XML 1.0 attributes and content; characters XML 1.0 cannot carry at all
-/// (most C0 controls) are dropped.
+/// Escape text for XML 1.0 content. Characters XML 1.0 cannot carry at all (most C0
+/// controls, U+FFFE, U+FFFF) are written as Rust escapes (`\u{1b}`), so that nothing is
+/// lost silently.
 pub(crate) fn xml_escape(s: &str) -> String {
+    escape(s, false)
+}
+
+/// Escape text for an XML 1.0 attribute value: also tab, CR and LF as character references,
+/// which a parser would otherwise normalise to spaces (a newline in a file name).
+pub(crate) fn xml_attr(s: &str) -> String {
+    escape(s, true)
+}
+
+fn escape(s: &str, attr: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -21,8 +32,11 @@ pub(crate) fn xml_escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' if attr => out.push_str(&format!("&#{};", c as u32)),
             '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {
+                out.extend(c.escape_unicode())
+            }
             c => out.push(c),
         }
     }
@@ -51,7 +65,7 @@ impl<'w> Junit<'w> {
 
 impl Emitter for Junit<'_> {
     fn file(&mut self, source: &Source, diagnostics: &[Diagnostic]) -> io::Result<()> {
-        let path = xml_escape(&display_path(source));
+        let path = xml_attr(&display_path(source));
         let n = diagnostics.len();
         let s = &mut self.suites;
         let _ = writeln!(
@@ -70,11 +84,11 @@ impl Emitter for Junit<'_> {
             let _ = writeln!(
                 s,
                 "    <testcase name=\"{} at {l}:{c}\" classname=\"{path}\">",
-                xml_escape(&d.rule)
+                xml_attr(&d.rule)
             );
             let mut body = format!(
                 "{}:{l}:{c}: {}[{}]: {}",
-                display_path(source),
+                super::shown_path(source),
                 d.severity.as_str(),
                 d.rule,
                 d.message
@@ -86,7 +100,7 @@ impl Emitter for Junit<'_> {
             let _ = writeln!(
                 s,
                 "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                xml_escape(&d.message),
+                xml_attr(&d.message),
                 d.severity.as_str(),
                 xml_escape(&body)
             );
@@ -99,7 +113,7 @@ impl Emitter for Junit<'_> {
     }
 
     fn file_error(&mut self, path: &str, message: &str) -> io::Result<()> {
-        let path = xml_escape(path);
+        let path = xml_attr(path);
         let s = &mut self.suites;
         let _ = writeln!(
             s,
@@ -112,7 +126,7 @@ impl Emitter for Junit<'_> {
         let _ = writeln!(
             s,
             "      <error message=\"{}\" type=\"error\"/>",
-            xml_escape(message)
+            xml_attr(message)
         );
         let _ = writeln!(s, "    </testcase>\n  </testsuite>");
         self.tests += 1;
@@ -134,13 +148,14 @@ impl Emitter for Junit<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::xml_escape;
+    use super::{xml_attr, xml_escape};
 
     #[test]
     fn xml_special_and_control_characters() {
         assert_eq!(
-            xml_escape("a<b & \"c\" 'd'\u{1}"),
-            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;"
+            xml_escape("a<b & \"c\" 'd'\u{1}\n"),
+            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;\\u{1}\n"
         );
+        assert_eq!(xml_attr("a\nb\tc\rd"), "a&#10;b&#9;c&#13;d");
     }
 }

@@ -71,7 +71,7 @@ pub trait Emitter {
 /// The column of a byte offset in UTF-16 code units, 1-based (SARIF's `utf16CodeUnits`):
 /// a Chinese character counts 1, a character outside the BMP counts 2.
 pub(crate) fn utf16_column(source: &Source, offset: usize) -> usize {
-    let offset = offset.min(source.text.len());
+    let offset = crate::source::snap(&source.text, offset..offset).start;
     let idx = source.line_index();
     let start = idx.line_start(idx.line_of(offset));
     source.text[start..offset].encode_utf16().count() + 1
@@ -137,6 +137,30 @@ pub(crate) fn positions(
 
 pub(crate) fn display_path(source: &Source) -> String {
     source.path.display().to_string()
+}
+
+/// Text for line-oriented, human-readable output (full, short, summary, stderr): control
+/// characters, which would break the line or reach the terminal (a newline or an escape
+/// sequence in a file name), are written as Rust escapes (`\n`, `\t`, `\u{1b}`). Spaces,
+/// colons and everything else are kept.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The path as the human-readable formats show it ([`escape_controls`]).
+pub(crate) fn shown_path(source: &Source) -> String {
+    escape_controls(&display_path(source)).into_owned()
 }
 
 pub(crate) fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {

@@ -87,14 +87,44 @@ fn artifact_location(source: &Source) -> Value {
     }
 }
 
-fn region(source: &Source, span: &std::ops::Range<usize>) -> Value {
+/// The UTF-16 offset of every line start of one file, so that `charOffset` does not count
+/// from the start of the file for every finding (quadratic on a large draft with many
+/// findings).
+struct Utf16Lines(Vec<usize>);
+
+impl Utf16Lines {
+    fn new(source: &Source) -> Utf16Lines {
+        let idx = source.line_index();
+        let mut starts = Vec::with_capacity(idx.line_count());
+        let (mut acc, mut prev) = (0, 0);
+        for l in 0..idx.line_count() {
+            let s = idx.line_start(l);
+            acc += source.text[prev..s].encode_utf16().count();
+            starts.push(acc);
+            prev = s;
+        }
+        Utf16Lines(starts)
+    }
+
+    fn offset(&self, source: &Source, offset: usize) -> usize {
+        let idx = source.line_index();
+        let line = idx.line_of(offset);
+        self.0[line]
+            + source.text[idx.line_start(line)..offset]
+                .encode_utf16()
+                .count()
+    }
+}
+
+fn region(source: &Source, lines: &Utf16Lines, span: &std::ops::Range<usize>) -> Value {
+    let span = &crate::source::snap(&source.text, span.clone());
     let (line, _, end_line, _) = positions(source, span);
     json!({
         "startLine": line,
         "startColumn": utf16_column(source, span.start),
         "endLine": end_line,
         "endColumn": utf16_column(source, span.end),
-        "charOffset": source.text[..span.start].encode_utf16().count(),
+        "charOffset": lines.offset(source, span.start),
         "charLength": source.text[span.clone()].encode_utf16().count(),
     })
 }
@@ -123,7 +153,13 @@ impl<'w> Sarif<'w> {
         }
     }
 
-    fn result(&self, source: &Source, d: &Diagnostic, fingerprint: Option<&str>) -> Value {
+    fn result(
+        &self,
+        source: &Source,
+        lines: &Utf16Lines,
+        d: &Diagnostic,
+        fingerprint: Option<&str>,
+    ) -> Value {
         let mut text = d.message.clone();
         if let Some(h) = &d.help {
             text.push_str("\nhelp: ");
@@ -136,7 +172,7 @@ impl<'w> Sarif<'w> {
             "locations": [{
                 "physicalLocation": {
                     "artifactLocation": artifact_location(source),
-                    "region": region(source, &d.span),
+                    "region": region(source, lines, &d.span),
                 }
             }],
         });
@@ -156,7 +192,10 @@ impl<'w> Sarif<'w> {
                             "message": { "text": l.message },
                             "physicalLocation": {
                                 "artifactLocation": artifact_location(file),
-                                "region": region(file, &l.span),
+                                "region": match &l.file {
+                                    None => region(file, lines, &l.span),
+                                    Some(_) => region(file, &Utf16Lines::new(file), &l.span),
+                                },
                             }
                         })
                     })
@@ -172,17 +211,26 @@ impl<'w> Sarif<'w> {
 
 impl Emitter for Sarif<'_> {
     fn file(&mut self, source: &Source, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        if diagnostics.is_empty() {
+            return Ok(());
+        }
+        let lines = Utf16Lines::new(source);
         for d in diagnostics {
-            let r = self.result(source, d, None);
+            let r = self.result(source, &lines, d, None);
             self.results.push(r);
         }
         Ok(())
     }
 
     fn report(&mut self, report: &FileReport) -> io::Result<()> {
+        if report.diagnostics.is_empty() {
+            return Ok(());
+        }
+        let lines = Utf16Lines::new(&report.source);
         for (i, d) in report.diagnostics.iter().enumerate() {
             let r = self.result(
                 &report.source,
+                &lines,
                 d,
                 report.fingerprints.get(i).map(String::as_str),
             );
@@ -255,6 +303,19 @@ mod tests {
         assert_eq!(utf16_column(&s, 0), 1);
         assert_eq!(utf16_column(&s, start), 5);
         assert_eq!(s.line_col(start), (1, 4));
+    }
+
+    #[test]
+    fn char_offsets_count_utf16_units_from_the_file_start() {
+        let s = Source::new("a.md", "甲𠀀\r\n乙\r丙___\n");
+        let lines = Utf16Lines::new(&s);
+        for (i, _) in s.text.char_indices() {
+            assert_eq!(
+                lines.offset(&s, i),
+                s.text[..i].encode_utf16().count(),
+                "{i}"
+            );
+        }
     }
 
     #[test]

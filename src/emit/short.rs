@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{display_path, positions, Emitter};
+use super::{positions, shown_path, Emitter};
 use crate::diagnostic::Diagnostic;
 use crate::source::Source;
 
@@ -19,7 +19,7 @@ impl<'w> Short<'w> {
 
 impl Emitter for Short<'_> {
     fn file(&mut self, source: &Source, diagnostics: &[Diagnostic]) -> io::Result<()> {
-        let path = display_path(source);
+        let path = shown_path(source);
         for d in diagnostics {
             let (l, c, _, _) = positions(source, &d.span);
             write!(
@@ -32,7 +32,7 @@ impl Emitter for Short<'_> {
             // A template finding also names where it points in the template.
             if let Some((f, label)) = d.other_file() {
                 let (tl, tc, _, _) = positions(f, &label.span);
-                write!(self.out, " (template {}:{tl}:{tc})", display_path(f))?;
+                write!(self.out, " (template {}:{tl}:{tc})", shown_path(f))?;
             }
             writeln!(self.out)?;
         }

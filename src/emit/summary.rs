@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::{display_path, write_summary, Emitter, Summary as Totals};
+use super::{shown_path, write_summary, Emitter, Summary as Totals};
 use crate::diagnostic::Diagnostic;
 use crate::source::Source;
 
@@ -45,7 +45,7 @@ impl Emitter for Summary<'_> {
                 crate::rules::Severity::Info => 2,
             }] += 1;
         }
-        self.files.push((display_path(source), counts));
+        self.files.push((shown_path(source), counts));
         Ok(())
     }
 
