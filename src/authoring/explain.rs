@@ -124,6 +124,9 @@ pub fn explain(rule: &Rule, context: &RuleSet, w: &mut dyn WriteColor) -> io::Re
     }
     if rule.kind == Kind::Signature {
         field(w, "fields", &[rule.fields.join(", ")])?;
+        if !rule.signing_fields.is_empty() {
+            field(w, "signing-fields", &[rule.signing_fields.join(", ")])?;
+        }
         if !rule.roles.is_empty() {
             field(w, "roles", &[rule.roles.join(", ")])?;
         }

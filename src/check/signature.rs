@@ -77,7 +77,8 @@ pub(crate) fn block_start(ctx: &Context) -> Option<usize> {
     if let Some(i) = marked {
         return Some(i + 1);
     }
-    // No marker: the trailing run of label lines and tables, if it holds a field.
+    // No marker: the trailing run of label lines and tables, if it holds a field that shows
+    // a party signs (a seal or signature line; a date or a phone number alone is a form).
     let sig_rules: Vec<&Rule> = rules
         .rules
         .iter()
@@ -95,7 +96,7 @@ pub(crate) fn block_start(ctx: &Context) -> Option<usize> {
             .iter()
             .any(|v| v.field_re.is_match(text) || v.role_label(text));
         if fieldish {
-            has_field |= vocab.iter().any(|v| v.field_re.is_match(text));
+            has_field |= vocab.iter().any(|v| v.signing_re.is_match(text));
             start = Some(i);
         } else if is_name_line(text) && !matches!(c.kind, ClauseKind::Heading(_)) {
             // a short party-name line ("ACME CORP.") inside the block
@@ -127,6 +128,8 @@ pub struct Vocab {
     /// The name used for an unlabelled signature line.
     first_field: String,
     field_re: Regex,
+    /// The fields that show a party signs (`signing-fields`, else every field).
+    signing_re: Regex,
     role_re: Regex,
     /// A role label at the start of a line: `甲方(委托方)：`, `**Party A**`, `LANDLORD:`.
     role_line_re: Regex,
@@ -169,9 +172,14 @@ impl Vocab {
         }
         let f = alternation(&rule.fields);
         let r = alternation(&roles);
+        let signing = match rule.signing_fields.is_empty() {
+            true => f.clone(),
+            false => alternation(&rule.signing_fields),
+        };
         Vocab {
             first_field: rule.fields.first().cloned().unwrap_or_default(),
             field_re: Regex::new(&format!("(?i){f}")).unwrap(),
+            signing_re: Regex::new(&format!("(?i){signing}")).unwrap(),
             role_re: Regex::new(&format!("(?i){r}")).unwrap(),
             role_line_re: Regex::new(&format!(
                 r"(?i)^[\s*_#>]*(?:{r})\s*(?:[(（][^)）]{{0,16}}[)）])?[\s*_]*(?:[:：]|$)"
@@ -294,8 +302,9 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
                 current = Party::named(text, vocab);
                 columns = vec![current.clone()];
                 block_parties.push(current.clone());
-            } else if short && line.first_in_clause {
-                // A bare party name heading its fields ("ACME CORP.").
+            } else if short && line.first_in_clause && !text.contains([':', '：']) {
+                // A bare party name heading its fields ("ACME CORP."); a label line such as
+                // `联系电话：____` or `Phone: 555-0100` is a line of the party above.
                 current = Party::named(text, vocab);
                 columns = vec![current.clone()];
             }
@@ -853,5 +862,30 @@ mod tests {
         let got = check_with(&rules, "（以下无正文）\n\n甲方(盖章)：____________\n");
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].0, "signature/unfilled");
+    }
+
+    #[test]
+    fn a_contact_line_in_the_block_is_not_a_party() {
+        let got = sig("正文。\n\n（以下无正文）\n\n甲方（盖章）：A公司\n\n联系电话：____\n\n日期：____年__月__日\n\nParty B\n\nPhone: 555\n\nBy: ____\n");
+        let msgs: Vec<&str> = got.iter().map(|g| g.1.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "甲方签署栏「日期」未填写",
+                "unfilled signature field `By` (Party B)"
+            ]
+        );
+    }
+
+    #[test]
+    fn without_a_marker_a_form_that_no_one_signs_has_no_block() {
+        // Trailing label lines with a date but no seal or signature field.
+        assert!(sig("甲方：A公司\n\n联系电话：0571-1\n\n开始日期：____\n").is_empty());
+        assert!(sig("Customer: Acme\n\nPhone: 555\n\nDate: ________\n").is_empty());
+        // With one, the same lines are a block.
+        assert_eq!(
+            sig("甲方：A公司\n\n甲方（签字）：\n\n日期：____\n").len(),
+            2
+        );
     }
 }

@@ -151,6 +151,11 @@ struct RawRule {
     /// signature: the party roles to recognise (甲方, 出租方, Buyer, …).
     #[serde(default)]
     roles: Option<Vec<String>>,
+    /// signature: the fields that show a party signs (盖章, 签字, Signature, By): a draft
+    /// with no block marker has a signature block only where its last label lines hold one
+    /// of them. Default: every entry of `fields`.
+    #[serde(default)]
+    signing_fields: Option<Vec<String>>,
     /// signature: regexes for the lines that start a signature block.
     #[serde(default)]
     markers: Option<Patterns>,
@@ -345,7 +350,14 @@ const COMMON_KEYS: &[&str] = &[
 ];
 const FORBID_KEYS: &[&str] = &["pattern", "when", "allow", "in"];
 const REQUIRE_KEYS: &[&str] = &["when", "must", "in"];
-const SIGNATURE_KEYS: &[&str] = &["parties", "fields", "roles", "markers", "message-missing"];
+const SIGNATURE_KEYS: &[&str] = &[
+    "parties",
+    "fields",
+    "roles",
+    "signing-fields",
+    "markers",
+    "message-missing",
+];
 const REQUIRE_VALUE_KEYS: &[&str] = &["entity", "min", "max", "unit"];
 const RANGE_KEYS: &[&str] = &["when", "in", "value", "of", "entity", "min", "max", "unit"];
 const CONSISTENCY_KEYS: &[&str] = &["check", "roles", "fields", "min", "max"];
@@ -483,6 +495,7 @@ pub fn load_pack(path: &Path, text: &str, existing: &[Rule]) -> Result<LoadedPac
             parties: r.parties.map(|p| p.0).unwrap_or_default(),
             fields: r.fields.unwrap_or_default(),
             roles: r.roles.unwrap_or_default(),
+            signing_fields: r.signing_fields.unwrap_or_default(),
             markers: r.markers.unwrap_or_default(),
             message_missing: r.message_missing,
             value_spec: value_spec(r.kind, r.entity, r.value_unit, r.min, r.max, r.of.is_some()),

@@ -220,6 +220,8 @@ pub struct Rule {
     pub parties: Parties,
     pub fields: Vec<String>,
     pub roles: Vec<String>,
+    /// signature: the fields that show a party signs; empty means every field.
+    pub signing_fields: Vec<String>,
     pub markers: Patterns,
     pub message_missing: Option<String>,
     /// `entity`, `unit`, `min`, `max`: the value a `require` or `range` rule asks for.
