@@ -1,27 +1,13 @@
 //! The CI surface (issue 4): output formats, config discovery, selection, walking,
 //! suppressions, baseline, several outputs, empty runs, exit behaviour, determinism.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-/// The binary, run in `dir`, with no colour or CI variables inherited.
-fn cl(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("clauselint").unwrap();
-    c.current_dir(dir);
-    for v in [
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-        "GITHUB_STEP_SUMMARY",
-        "RAYON_NUM_THREADS",
-    ] {
-        c.env_remove(v);
-    }
-    c
-}
+mod common;
+use common::{cl, write, ROOT};
 
 fn repo() -> Command {
     cl(Path::new(ROOT))
@@ -29,13 +15,6 @@ fn repo() -> Command {
 
 fn stdout(c: &mut Command) -> String {
     String::from_utf8(c.output().unwrap().stdout).unwrap()
-}
-
-fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(&p, text).unwrap();
-    p
 }
 
 const SNAP_FILES: &[&str] = &[
@@ -221,7 +200,7 @@ fn github_appends_a_job_summary_when_asked() {
 fn gitlab_fingerprints_are_unique_and_survive_moved_lines() {
     let dir = tempfile::tempdir().unwrap();
     let block = "甲方：星河科技有限公司\n\n乙方：明远贸易有限公司\n\n（以下无正文）\n\n甲方（盖章）：星河科技有限公司\n\n法定代表人(签字)：\n\n乙方（盖章）：明远贸易有限公司\n\n法定代表人(签字)：\n";
-    write(dir.path(), "c.md", &format!("# 合同\n\n{block}"));
+    write(dir.path(), "c.md", format!("# 合同\n\n{block}"));
     let run = |d: &Path| -> Vec<(String, u64)> {
         let s = stdout(cl(d).args(["check", "--format", "gitlab", "c.md"]));
         let v: Vec<serde_json::Value> = serde_json::from_str(&s).unwrap();
@@ -240,7 +219,7 @@ fn gitlab_fingerprints_are_unique_and_survive_moved_lines() {
     write(
         dir.path(),
         "c.md",
-        &format!("# 合同\n\n鉴于双方友好协商。\n\n另有约定。\n\n{block}"),
+        format!("# 合同\n\n鉴于双方友好协商。\n\n另有约定。\n\n{block}"),
     );
     let b = run(dir.path());
     assert_eq!(
@@ -555,7 +534,7 @@ fn parallel_runs_give_identical_sorted_output() {
         write(
             dir.path(),
             &format!("batch-{:02}/draft-{i:03}.md", i % 13),
-            &format!("{base}\n\n{extra}备注：____\n"),
+            format!("{base}\n\n{extra}备注：____\n"),
         );
     }
     let run = |threads: Option<&str>| {

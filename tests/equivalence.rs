@@ -1,31 +1,17 @@
 //! The speed-ups of issue 7 change no finding: the literal prefilter only skips regexes
 //! that cannot match, on every fixture and every example in the default packs.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clauselint::document::Document;
 use clauselint::rules::RuleSet;
 use clauselint::source::Source;
 
+mod common;
+
 fn fixture_files() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|e| e == "md") {
-                out.push(p);
-            }
-        }
-    }
-    let mut v = Vec::new();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    walk(&root.join("fixtures"), &mut v);
-    walk(&root.join("tests/data"), &mut v);
+    let mut v = common::md_files("fixtures", &[]);
+    v.extend(common::md_files("tests/data", &[]));
     v
 }
 

@@ -15,29 +15,10 @@ struct Expect {
     rule: String,
 }
 
+mod common;
+
 pub fn fixture_files() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|e| e == "md") {
-                out.push(p);
-            }
-        }
-    }
-    let mut v = Vec::new();
-    walk(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures")
-            .as_path(),
-        &mut v,
-    );
-    v
+    common::md_files("fixtures", &[])
 }
 
 /// (line, rule) -> count
@@ -116,17 +97,8 @@ fn every_fixture_produces_exactly_its_expected_findings() {
 
 /// (rule, line, column, end_line, end_column) of every finding.
 fn positions(rel: &str) -> Vec<(String, usize, usize, usize, usize)> {
-    let rules = RuleSet::embedded();
-    let src = Source::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap();
-    clauselint::check_source(&src, &rules)
-        .unwrap()
-        .into_iter()
-        .map(|d| {
-            let (l, c) = src.line_col(d.span.start);
-            let (el, ec) = src.line_col(d.span.end);
-            (d.rule, l, c, el, ec)
-        })
-        .collect()
+    let src = Source::read(&Path::new(common::ROOT).join(rel)).unwrap();
+    common::positions(&src)
 }
 
 #[test]

@@ -7,46 +7,11 @@ use assert_cmd::Command;
 use clauselint::rules::RuleSet;
 use clauselint::source::Source;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-/// The binary, run in `dir`, with no colour or CI variables inherited.
-fn cl(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("clauselint").unwrap();
-    c.current_dir(dir);
-    for v in [
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-        "GITHUB_STEP_SUMMARY",
-        "RAYON_NUM_THREADS",
-    ] {
-        c.env_remove(v);
-    }
-    c
-}
+mod common;
+use common::{cl, positions as findings, write, ROOT};
 
 fn fixture(rel: &str) -> String {
     std::fs::read_to_string(Path::new(ROOT).join(rel)).unwrap()
-}
-
-fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
-
-/// (rule, line, column, end line, end column) of every finding, with the default rules.
-fn findings(src: &Source) -> Vec<(String, usize, usize, usize, usize)> {
-    let rules = RuleSet::embedded();
-    clauselint::check_source(src, &rules)
-        .unwrap()
-        .into_iter()
-        .map(|d| {
-            let (l, c) = src.line_col(d.span.start);
-            let (el, ec) = src.line_col(d.span.end);
-            (d.rule, l, c, el, ec)
-        })
-        .collect()
 }
 
 // ------------------------------------------------------------------------ line endings

@@ -25,26 +25,10 @@ struct Expect {
 
 type Key = (usize, String, Option<usize>);
 
+mod common;
+
 fn drafts() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                if p.file_name().is_some_and(|n| n != "templates") {
-                    walk(&p, out);
-                }
-            } else if p.extension().is_some_and(|e| e == "md") {
-                out.push(p);
-            }
-        }
-    }
-    let mut v = Vec::new();
-    walk(Path::new("tests/data/template"), &mut v);
-    v
+    common::md_files("tests/data/template", &["templates"])
 }
 
 fn check(path: &Path, cli: Option<&str>) -> (Source, Vec<Diagnostic>) {
