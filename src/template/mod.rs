@@ -35,7 +35,7 @@ use crate::rules::{Kind, RuleSet};
 use crate::source::Source;
 
 pub use front_matter::TemplateKeys;
-pub use resolve::{resolve, LinkedBy, TemplateConfig};
+pub use resolve::{resolve, LinkedBy, TemplateConfig, TemplatePath};
 use units::Unit;
 
 /// A template read, parsed and cut into units once, for every draft that follows it.
@@ -182,6 +182,8 @@ pub fn compare(
 pub struct Store {
     /// `--template FILE`, for every draft.
     pub cli: Option<PathBuf>,
+    /// The config [`Store::check`] uses. A run over drafts governed by different configs
+    /// passes each draft's own to [`Store::check_with`] instead.
     pub config: Option<TemplateConfig>,
     cache: Mutex<HashMap<PathBuf, Result<Arc<Template>, String>>>,
 }
@@ -216,15 +218,26 @@ impl Store {
             .clone()
     }
 
-    /// Compare a parsed draft with the template it follows, if any. `Ok(vec![])` for a
-    /// draft without a template.
+    /// Compare a parsed draft with the template it follows, if any, under the store's own
+    /// config. `Ok(vec![])` for a draft without a template.
     pub fn check(&self, draft: &Document, rules: &RuleSet) -> Result<Vec<Diagnostic>, String> {
+        self.check_with(draft, rules, self.config.as_ref())
+    }
+
+    /// [`Store::check`] under the config that governs this draft (its `templates:` ids,
+    /// `template-paths` globs and exceptions), or none.
+    pub fn check_with(
+        &self,
+        draft: &Document,
+        rules: &RuleSet,
+        config: Option<&TemplateConfig>,
+    ) -> Result<Vec<Diagnostic>, String> {
         let keys = front_matter::read(draft)?;
         let Some((path, _)) = resolve(
             &draft.source.path,
             self.cli.as_deref(),
             keys.template.as_deref(),
-            self.config.as_ref(),
+            config,
         )?
         else {
             return Ok(Vec::new());
@@ -246,13 +259,18 @@ impl Store {
         }
         let tpl = self.get(&path, rules)?;
         let mut ex = Exceptions::default();
-        if let Some(c) = &self.config {
+        if let Some(c) = config {
+            let origin = if c.origin.is_empty() {
+                "config".to_string()
+            } else {
+                c.origin.clone()
+            };
             ex.free
-                .extend(c.free.iter().map(|s| ("config".to_string(), s.clone())));
+                .extend(c.free.iter().map(|s| (origin.clone(), s.clone())));
             ex.alternatives.extend(
                 c.alternatives
                     .iter()
-                    .map(|(k, v)| ("config".to_string(), k.clone(), v.clone())),
+                    .map(|(k, v)| (origin.clone(), k.clone(), v.clone())),
             );
         }
         ex.add("front matter", &keys);
