@@ -1113,6 +1113,68 @@ fn template_free_in_the_config_frees_a_clause_for_every_draft() {
 }
 
 #[test]
+fn config_exceptions_apply_to_the_templates_that_have_the_clause() {
+    let dir = template_repo("");
+    let d = dir.path();
+    write(
+        d,
+        "templates/purchase.md",
+        &root_file("tests/data/template/templates/purchase.zh.md"),
+    );
+    // The purchase draft without its front matter: the config links it.
+    let purchase = root_file("tests/data/template/purchase-table.md");
+    write(
+        d,
+        "purchase/p.md",
+        purchase.splitn(3, "---\n").nth(2).unwrap(),
+    );
+    let config = |free: &str| {
+        format!(
+            "templates:\n  after-sales: templates/after-sales.md\n  purchase: templates/purchase.md\ntemplate-paths:\n  - {{glob: \"leases/**\", template: after-sales}}\n  - {{glob: \"purchase/**\", template: purchase}}\n{free}"
+        )
+    };
+    let lines = |tpl: &[String]| -> Vec<String> {
+        tpl.iter()
+            .map(|l| l.split(": ").next().unwrap().to_string())
+            .collect()
+    };
+    let owned = |v: &[&str]| -> Vec<String> { v.iter().map(|s| s.to_string()).collect() };
+    let all = vec![
+        "leases/2025/a.md:82:76",
+        "purchase/p.md:9:3",
+        "purchase/p.md:19:30",
+    ];
+    write(d, "clauselint.yaml", &config(""));
+    let (code, tpl, out, err) = run_short(d, &["leases", "purchase"]);
+    assert_eq!((code, lines(&tpl)), (1, owned(&all)), "{out}{err}");
+    // Each selector names a clause of one template only: it frees it there and is no
+    // error for the drafts of the other.
+    for (free, left) in [
+        ("template-free: [七、其他条款]\n", &all[1..]),
+        ("template-free: 货物清单\n", &[all[0], all[2]][..]),
+    ] {
+        write(d, "clauselint.yaml", &config(free));
+        let (code, tpl, out, err) = run_short(d, &["leases", "purchase"]);
+        assert_eq!((code, lines(&tpl)), (1, owned(left)), "{free}{out}{err}");
+        assert!(!err.contains("error:"), "{free}{err}");
+    }
+    // A selector that names nothing in any of the config's templates is still an error.
+    write(
+        d,
+        "clauselint.yaml",
+        &config("template-alternatives: {八.1: x}\n"),
+    );
+    let (code, _, _, err) = run_short(d, &["leases", "purchase"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err.matches("template-alternatives `八.1` names no heading")
+            .count(),
+        2,
+        "{err}"
+    );
+}
+
+#[test]
 fn template_alternatives_in_the_config_allow_a_wording() {
     let late = root_file("fixtures/zh/filled.md").replacen("每逾期一日", "每逾期三日", 1);
     let alt = "template-alternatives:\n  甲方违约责任.1: 若甲方未按照本协议约定支付服务费用,每逾期三日,应按照未支付金额的[比例]向乙方支付逾期违约金。逾期超过[天数]日的,乙方有权解除本协议,并要求甲方支付已完成服务对应的费用及逾期违约金。\n";

@@ -265,16 +265,46 @@ impl Store {
             } else {
                 c.origin.clone()
             };
-            ex.free
-                .extend(c.free.iter().map(|s| (origin.clone(), s.clone())));
+            let applies = |sel: &str| self.config_selector_applies(c, &tpl, sel, rules);
+            ex.free.extend(
+                c.free
+                    .iter()
+                    .filter(|s| applies(s))
+                    .map(|s| (origin.clone(), s.clone())),
+            );
             ex.alternatives.extend(
                 c.alternatives
                     .iter()
+                    .filter(|(k, _)| applies(k))
                     .map(|(k, v)| (origin.clone(), k.clone(), v.clone())),
             );
         }
         ex.add("front matter", &keys);
         compare(draft, &tpl, rules, &ex)
+    }
+
+    /// A config's `template-free` and `template-alternatives` speak for every draft it
+    /// governs, whichever template the draft follows. A selector that names nothing in
+    /// this draft's template but names something in another of the config's templates
+    /// (`templates:` and `template-paths` files) has nothing to free here and is left out;
+    /// one that names nothing in any of them is kept, so that [`select::select`] reports it
+    /// (a typo is an error, never a silent pass).
+    fn config_selector_applies(
+        &self,
+        c: &TemplateConfig,
+        tpl: &Template,
+        sel: &str,
+        rules: &RuleSet,
+    ) -> bool {
+        let names = |t: &Template| !select::units_named(&t.units, &t.titles, sel).is_empty();
+        if names(tpl) {
+            return true;
+        }
+        // A template that cannot be prepared is reported on the drafts that follow it.
+        !resolve::config_templates(c)
+            .iter()
+            .filter_map(|p| self.get(p, rules).ok())
+            .any(|t| names(&t))
     }
 }
 

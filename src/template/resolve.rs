@@ -155,6 +155,25 @@ fn by_id_or_path(v: &str, base: &Path, config: Option<&TemplateConfig>) -> Resul
     })
 }
 
+/// Every template file a config names (`templates:` paths, `template-paths` files), as
+/// [`resolve`] gives them.
+pub fn config_templates(c: &TemplateConfig) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = c
+        .templates
+        .values()
+        .map(|p| shown(&clean(&c.base_dir.join(p))))
+        .chain(
+            c.paths
+                .iter()
+                .filter(|tp| !c.templates.contains_key(&tp.template))
+                .map(|tp| shown(&clean(&c.base_dir.join(&tp.template)))),
+        )
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
 /// A path from the config (absolute: the config's folder is) as the user would write it:
 /// relative to the current folder when under it, as drafts and configs are shown.
 fn shown(p: &Path) -> PathBuf {
