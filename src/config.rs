@@ -7,9 +7,10 @@
 //!
 //! A config is read in three serde passes over the YAML, as rule packs are (see
 //! `rules/load.rs`): a typed pass (unknown keys with a did-you-mean, types, values), a pass
-//! that checks pack paths, template paths and ids, and globs, and, once the config's rule packs are loaded, a pass that
-//! checks every rule selector against the loaded rules. Errors are raised inside serde
-//! visitors, so each one points at the YAML line and column of the key or value at fault.
+//! that checks pack paths, template paths and ids, and globs, and, once the config's rule
+//! packs are loaded, a pass that checks every rule selector against the loaded rules. Errors
+//! are raised inside serde visitors, so each one points at the YAML line and column of the
+//! key or value at fault.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
