@@ -2,12 +2,15 @@
 //! `clauselint.yaml` or `.clauselint.yaml` in its own folder or above it (both names in one
 //! folder is an error), `--config FILE` names one config for every draft, and `--isolated`
 //! ignores them all. Paths and globs in a config are relative to the config's folder.
+//! The template keys (`templates`, `template-paths`, `template-free`,
+//! `template-alternatives`) become the [`TemplateConfig`] of the drafts the config governs.
 //!
 //! A config is read in three serde passes over the YAML, as rule packs are (see
 //! `rules/load.rs`): a typed pass (unknown keys with a did-you-mean, types, values), a pass
-//! that checks pack paths and globs, and, once the config's rule packs are loaded, a pass that
-//! checks every rule selector against the loaded rules. Errors are raised inside serde
-//! visitors, so each one points at the YAML line and column of the key or value at fault.
+//! that checks pack paths, template paths and ids, and globs, and, once the config's rule
+//! packs are loaded, a pass that checks every rule selector against the loaded rules. Errors
+//! are raised inside serde visitors, so each one points at the YAML line and column of the
+//! key or value at fault.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -21,6 +24,7 @@ use serde::Deserialize;
 use crate::cli::{FailOn, RuleArgs};
 use crate::document::LangSet;
 use crate::rules::{suggest, to_pack_error, PackError, RuleSet, Severity};
+use crate::template::{TemplateConfig, TemplatePath};
 
 /// The two names a config file may have.
 pub const CONFIG_NAMES: [&str; 2] = ["clauselint.yaml", ".clauselint.yaml"];
@@ -302,6 +306,14 @@ impl<'de> Deserialize<'de> for RawPerFileMap {
     }
 }
 
+/// One `template-paths` entry.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTemplatePath {
+    glob: String,
+    template: String,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
@@ -325,6 +337,14 @@ struct RawConfig {
     per_file: Option<RawPerFileMap>,
     #[serde(default)]
     encoding: Option<RawEncoding>,
+    #[serde(default)]
+    templates: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    template_paths: Option<Vec<RawTemplatePath>>,
+    #[serde(default)]
+    template_free: Option<StrList>,
+    #[serde(default)]
+    template_alternatives: Option<BTreeMap<String, StrList>>,
 }
 
 /// Overrides for drafts that match one `per-file` glob.
@@ -357,6 +377,9 @@ pub struct Config {
     pub per_file: Vec<PerFile>,
     /// `encoding`: the encoding of drafts that are not UTF-8 (no guessing).
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// `templates`, `template-paths`, `template-free`, `template-alternatives`, with
+    /// `base_dir` the config's folder.
+    pub template: Arc<TemplateConfig>,
 }
 
 fn selectors(v: &StrList) -> Vec<Selector> {
@@ -367,7 +390,9 @@ fn severities(m: &BTreeMap<String, Severity>) -> Vec<(Selector, Severity)> {
     m.iter().map(|(k, v)| (Selector::parse(k), *v)).collect()
 }
 
-fn glob_matcher(dir: &Path, globs: &[String]) -> Result<Gitignore, String> {
+/// Compile globs in `.gitignore` syntax, relative to `dir` (`exclude`, `per-file`,
+/// `template-paths`).
+pub(crate) fn glob_matcher(dir: &Path, globs: &[String]) -> Result<Gitignore, String> {
     let mut b = GitignoreBuilder::new(dir);
     for g in globs {
         b.add_line(None, g)
@@ -390,15 +415,53 @@ impl Config {
         } else {
             serde_yaml::from_str(text).map_err(|e| yaml_error(path, text, e))?
         };
+        let template_ids: BTreeSet<String> = raw
+            .templates
+            .iter()
+            .flatten()
+            .map(|(k, _)| k.clone())
+            .collect();
         if !is_blank_yaml(text) {
             let seed = ConfigSeed {
                 dir: &dir,
                 known: None,
+                template_ids: &template_ids,
             };
             seed.deserialize(serde_yaml::Deserializer::from_str(text))
                 .map_err(|e| yaml_error(path, text, e))?;
         }
         let exclude = raw.exclude.unwrap_or_default().0;
+        let plain = |message: String| PackError {
+            path: path.to_path_buf(),
+            text: String::new(),
+            message,
+            span: 0..0,
+        };
+        let template = TemplateConfig {
+            base_dir: dir.clone(),
+            origin: path.display().to_string(),
+            templates: raw
+                .templates
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(id, p)| (id, PathBuf::from(p)))
+                .collect(),
+            // The second pass has checked the globs at their YAML positions.
+            paths: raw
+                .template_paths
+                .unwrap_or_default()
+                .iter()
+                .map(|e| TemplatePath::new(&dir, &e.glob, &e.template))
+                .collect::<Result<_, _>>()
+                .map_err(plain)?,
+            free: raw.template_free.unwrap_or_default().0,
+            alternatives: raw
+                .template_alternatives
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, v)| (k, v.0))
+                .collect(),
+        };
         let mut per_file = Vec::new();
         for (glob, p) in raw.per_file.unwrap_or_default().0 {
             per_file.push(PerFile {
@@ -438,6 +501,7 @@ impl Config {
                 span: 0..0,
             })?,
             per_file,
+            template: Arc::new(template),
             dir,
             encoding: raw.encoding.map(|e| e.0),
         })
@@ -449,9 +513,11 @@ impl Config {
         if is_blank_yaml(text) {
             return Ok(());
         }
+        let template_ids: BTreeSet<String> = self.template.templates.keys().cloned().collect();
         let seed = ConfigSeed {
             dir: &self.dir,
             known: Some(known),
+            template_ids: &template_ids,
         };
         seed.deserialize(serde_yaml::Deserializer::from_str(text))
             .map_err(|e| yaml_error(&self.path, text, e))
@@ -630,9 +696,82 @@ impl<'de> Visitor<'de> for PerFileSeed<'_> {
     }
 }
 
+/// `templates:`, a map from id to a checked path.
+struct TemplatesMap<'a>(CheckFn<'a>);
+
+impl<'de> DeserializeSeed<'de> for TemplatesMap<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TemplatesMap<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map from template id to path")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            map.next_value_seed(Check(self.0))?;
+        }
+        Ok(())
+    }
+}
+
+/// `template-paths:`, a list of `{glob, template}` with both checked.
+struct TemplatePaths<'a> {
+    glob: CheckFn<'a>,
+    template: CheckFn<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for TemplatePaths<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TemplatePaths<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of {glob, template}")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq
+            .next_element_seed(TemplatePaths {
+                glob: self.glob,
+                template: self.template,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(k) = map.next_key::<String>()? {
+            match k.as_str() {
+                "glob" => map.next_value_seed(Check(self.glob))?,
+                "template" => map.next_value_seed(Check(self.template))?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 struct ConfigSeed<'a> {
     dir: &'a Path,
     known: Option<&'a Known>,
+    /// The ids of `templates:`, which a `template-paths` entry may name.
+    template_ids: &'a BTreeSet<String>,
 }
 
 impl<'de> DeserializeSeed<'de> for ConfigSeed<'_> {
@@ -662,6 +801,40 @@ impl<'de> Visitor<'de> for ConfigSeed<'_> {
         let glob_ok = |s: &str| glob_matcher(dir, &[s.to_string()]).map(|_| ());
         let known_check = |s: &str| self.known.map_or(Ok(()), |k| k.check(s));
         let known = self.known;
+        let template_file = |s: &str| {
+            let p = dir.join(s);
+            if p.is_file() {
+                Ok(())
+            } else if p.is_dir() {
+                Err(format!("template `{s}` is a folder, not a file"))
+            } else {
+                Err(format!(
+                    "template `{s}` not found (paths are relative to the config's folder {})",
+                    display_dir(dir)
+                ))
+            }
+        };
+        let ids = self.template_ids;
+        let template_glob = |s: &str| TemplatePath::new(dir, s, "").map(|_| ());
+        let template_ref = |s: &str| {
+            if ids.contains(s) || dir.join(s).is_file() {
+                return Ok(());
+            }
+            let folder = display_dir(dir);
+            Err(match suggest(s, ids.iter().map(String::as_str)) {
+                Some(b) => format!("unknown template `{s}`, did you mean `{b}`?"),
+                None if ids.is_empty() => format!(
+                    "template `{s}` not found (paths are relative to the config's folder {folder}; no `templates:` ids are defined)"
+                ),
+                None => format!(
+                    "template `{s}` is neither an id of `templates:` ({}) nor a file in the config's folder {folder}",
+                    ids.iter()
+                        .map(|i| format!("`{i}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })
+        };
         while let Some(k) = map.next_key::<String>()? {
             match k.as_str() {
                 "rules" => map.next_value_seed(CheckList(&pack_exists))?,
@@ -671,6 +844,11 @@ impl<'de> Visitor<'de> for ConfigSeed<'_> {
                 "per-file" => map.next_value_seed(PerFileMap {
                     glob: &glob_ok,
                     known,
+                })?,
+                "templates" => map.next_value_seed(TemplatesMap(&template_file))?,
+                "template-paths" => map.next_value_seed(TemplatePaths {
+                    glob: &template_glob,
+                    template: &template_ref,
                 })?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -763,6 +941,8 @@ pub struct FileSettings {
     pub config: Option<PathBuf>,
     /// The config's `encoding` (`--encoding` overrides it).
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Its template keys (none without a config, or under `--isolated`).
+    pub template: Option<Arc<TemplateConfig>>,
 }
 
 impl FileSettings {
@@ -948,6 +1128,8 @@ impl Resolver {
             return None;
         }
         config.path = path.to_path_buf();
+        // Selectors of `template-free` that name nothing are reported against this name.
+        Arc::make_mut(&mut config.template).origin = shown.display().to_string();
         Some(Arc::new(LoadedConfig { config, rules }))
     }
 
@@ -1080,6 +1262,7 @@ impl Resolver {
             lang: config.and_then(|c| c.lang).flatten(),
             config: config.map(|c| self.shown(&c.path)),
             encoding: config.and_then(|c| c.encoding),
+            template: config.map(|c| c.template.clone()),
         })
     }
 
@@ -1286,6 +1469,64 @@ mod tests {
         assert!(!c.excludes(&root.join("sub/archive.md"), false));
         assert_eq!(c.per_file_for(&root.join("templates/a/b.md")).count(), 1);
         assert_eq!(c.per_file_for(&root.join("a/templates.md")).count(), 0);
+    }
+
+    #[test]
+    fn template_keys_are_typed_and_their_paths_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("templates")).unwrap();
+        std::fs::write(d.join("templates/lease.md"), "# 租赁合同\n").unwrap();
+        let path = d.join("clauselint.yaml");
+        let text = "templates:\n  lease: templates/lease.md\ntemplate-paths:\n  - {glob: 'leases/**', template: lease}\n  - glob: '*.lease.md'\n    template: templates/lease.md\ntemplate-free: 附件\ntemplate-alternatives:\n  七.1: 一式三份\n  七.2: [一式两份, 一式四份]\n";
+        let c = Config::parse(&path, text).unwrap();
+        let t = &c.template;
+        assert_eq!(t.base_dir, d);
+        assert_eq!(t.templates["lease"], PathBuf::from("templates/lease.md"));
+        let paths: Vec<(&str, &str)> = t
+            .paths
+            .iter()
+            .map(|p| (p.glob.as_str(), p.template.as_str()))
+            .collect();
+        assert_eq!(
+            paths,
+            vec![("leases/**", "lease"), ("*.lease.md", "templates/lease.md")]
+        );
+        assert!(t.paths[1].matches(Path::new("a/b/x.lease.md")));
+        assert_eq!(t.free, vec!["附件"]);
+        assert_eq!(t.alternatives["七.1"], vec!["一式三份"]);
+        assert_eq!(t.alternatives["七.2"], vec!["一式两份", "一式四份"]);
+
+        let err = |text: &str| {
+            let e = Config::parse(&path, text).err().unwrap();
+            let at = at(&e);
+            (e.message, at)
+        };
+        let (m, pos) = err("templates:\n  lease: templates/leese.md\n");
+        assert!(m.contains("template `templates/leese.md` not found"), "{m}");
+        assert_eq!(pos, (2, 10));
+        let (m, pos) =
+            err("templates:\n  lease: templates/lease.md\ntemplate-paths:\n  - {glob: 'x/**', template: leese}\n");
+        assert!(m.contains("did you mean `lease`?"), "{m}");
+        assert_eq!(pos, (4, 30));
+        let (m, pos) = err("template-paths:\n  - glob: 'x/**'\n    templates: lease\n");
+        assert!(
+            m.contains("unknown field `templates`, did you mean `template`?"),
+            "{m}"
+        );
+        assert_eq!(pos, (3, 5));
+        let (m, _) = err("template-paths:\n  - glob: 'x/**'\n");
+        assert!(m.contains("missing field `template`"), "{m}");
+        let (m, pos) = err("template-alternatives:\n  七.1: {a: b}\n");
+        assert!(m.contains("a list of strings"), "{m}");
+        assert_eq!(pos.0, 2);
+        // Ids defined after the globs that name them are known all the same.
+        let c = Config::parse(
+            &path,
+            "template-paths:\n  - {glob: 'x/**', template: lease}\ntemplates:\n  lease: templates/lease.md\n",
+        )
+        .unwrap();
+        assert_eq!(c.template.paths.len(), 1);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! order.
 //!
 //! Per draft: read → parse → (config `lang`) → suppressions → `check_filtered` with the
-//! selected rules and the suppressed raw findings removed → severity overrides → findings
+//! selected rules and the suppressed raw findings removed → the comparison with its template,
+//! if it follows one (under its config's template keys) → severity overrides → findings
 //! about suppressions → keys and fingerprints → baseline.
 
 use std::io::Read;
@@ -119,7 +120,7 @@ pub fn check_one_with(
         !sup.suppresses(d, idx.line_of(d.span.start))
     });
     let mut template_error = None;
-    match templates.check(&doc, rules) {
+    match templates.check_with(&doc, rules, settings.template.as_deref()) {
         Ok(found) => diags.extend(found.into_iter().filter(|d| {
             settings.enabled(&d.rule) && !sup.suppresses(d, idx.line_of(d.span.start))
         })),
@@ -350,8 +351,8 @@ pub fn prepare(args: &CheckArgs, stdin: &mut dyn Read) -> Result<Prepared, Fatal
             )));
         }
     }
-    // The config file's `templates:` and per-path globs are not wired yet (see
-    // src/template/resolve.rs); `--template` and front matter `template:` are.
+    // Templates are prepared once per run and shared; the config keys (`templates:`,
+    // `template-paths`, exceptions) are each draft's own, in its settings.
     let templates = crate::template::Store::new(args.template.clone(), None);
 
     // Drafts in one folder nearly always share their settings: keep one copy of each run of

@@ -953,3 +953,282 @@ fn a_broken_baseline_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("not a clauselint baseline"));
 }
+
+// ---- the config's template keys: `templates`, `template-paths`, `template-free`,
+// `template-alternatives`
+
+const TPL_CONFIG: &str = "templates:\n  after-sales: templates/after-sales.md\ntemplate-paths:\n  - {glob: \"leases/**\", template: after-sales}\n";
+
+fn root_file(rel: &str) -> String {
+    std::fs::read_to_string(Path::new(ROOT).join(rel)).unwrap()
+}
+
+/// A repository with the after-sales template and a config (`TPL_CONFIG` + `extra`) that
+/// links every draft under `leases/` to it; the draft with the reversed precedence clause
+/// is under `leases/` and under `other/`.
+fn template_repo(extra: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "templates/after-sales.md",
+        root_file("templates/after-sales-termination.zh-Hans.md"),
+    );
+    write(d, "clauselint.yaml", format!("{TPL_CONFIG}{extra}"));
+    let reversed = root_file("fixtures/zh/defect-precedence-reversed.md");
+    write(d, "leases/2025/a.md", &reversed);
+    write(d, "other/b.md", &reversed);
+    dir
+}
+
+/// (exit code, stdout lines of template findings, stdout, stderr) of a short-format run.
+fn run_short(dir: &Path, args: &[&str]) -> (i32, Vec<String>, String, String) {
+    let out = cl(dir)
+        .args(["check", "--format", "short"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let tpl = stdout
+        .lines()
+        .filter(|l| l.contains("[template/"))
+        .map(str::to_string)
+        .collect();
+    (
+        out.status.code().unwrap(),
+        tpl,
+        stdout,
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn config_globs_link_drafts_to_a_template_by_id() {
+    let dir = template_repo("");
+    let d = dir.path();
+    let (code, tpl, out, err) = run_short(d, &["leases", "other"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        tpl,
+        vec![
+            "leases/2025/a.md:82:76: error[template/changed]: 条款与模板不一致：七、其他条款 › 2 (template templates/after-sales.md:80:76)"
+        ],
+        "{out}"
+    );
+    // The draft outside `leases/` is checked by the rules only.
+    assert!(
+        out.contains("other/b.md:82:") && out.contains("[precedence/reversed]"),
+        "{out}"
+    );
+    // The same draft named from inside its folder, and by an absolute path.
+    let (_, tpl, out, _) = run_short(&d.join("leases"), &["2025/a.md"]);
+    assert_eq!(tpl.len(), 1, "{out}");
+    let abs = d.join("leases/2025/a.md");
+    let (_, tpl, out, _) = run_short(Path::new(ROOT), &[abs.to_str().unwrap()]);
+    assert_eq!(tpl.len(), 1, "{out}");
+    // --isolated ignores the config, and with it the mapping.
+    let (code, tpl, out, _) = run_short(d, &["--isolated", "leases"]);
+    assert_eq!((code, tpl.len()), (1, 0), "{out}");
+    // --config names the config for drafts anywhere; its globs stay relative to its folder.
+    let (_, tpl, out, _) = run_short(
+        &d.join("other"),
+        &["--config", "../clauselint.yaml", "../leases", "b.md"],
+    );
+    assert_eq!(tpl.len(), 1, "{out}");
+    assert!(tpl[0].starts_with("../leases/2025/a.md:82:"), "{out}");
+}
+
+#[test]
+fn front_matter_names_a_config_id_and_the_command_line_wins_over_both() {
+    let dir = template_repo("");
+    let d = dir.path();
+    let reversed = root_file("fixtures/zh/defect-precedence-reversed.md");
+    write(
+        d,
+        "notes/c.md",
+        format!("---\ntemplate: after-sales\n---\n{reversed}"),
+    );
+    let (code, tpl, out, err) = run_short(d, &["notes/c.md"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(tpl.len(), 1, "{out}");
+    assert!(tpl[0].starts_with("notes/c.md:85:76:"), "{out}");
+
+    // A variant of the template with the reversed wording: a draft under `leases/` that
+    // names it in its front matter follows it, not the glob's template...
+    let variant = root_file("templates/after-sales-termination.zh-Hans.md")
+        .replace("以补充协议为准", "以本协议为准");
+    write(d, "templates/variant.md", &variant);
+    write(
+        d,
+        "leases/v.md",
+        format!("---\ntemplate: ../templates/variant.md\n---\n{reversed}"),
+    );
+    let (code, tpl, out, err) = run_short(d, &["leases/v.md"]);
+    assert_eq!((code, tpl.len()), (1, 0), "{out}{err}");
+    // ...and --template overrides both.
+    let (_, tpl, out, _) = run_short(
+        d,
+        &["--template", "templates/after-sales.md", "leases/v.md"],
+    );
+    assert_eq!(tpl.len(), 1, "{out}");
+}
+
+#[test]
+fn template_free_in_the_config_frees_a_clause_for_every_draft() {
+    let (_, tpl, out, _) = run_short(template_repo("").path(), &["leases"]);
+    assert_eq!(tpl.len(), 1, "{out}");
+    let dir = template_repo("template-free: 七、其他条款\n");
+    let (code, tpl, out, err) = run_short(dir.path(), &["leases"]);
+    assert_eq!((code, tpl.len()), (1, 0), "{out}{err}");
+    assert!(out.contains("[precedence/reversed]"), "{out}");
+    // A selector that names nothing in the template is an error that names the config.
+    let dir = template_repo("template-free: [八、附则]\n");
+    let (code, _, _, err) = run_short(dir.path(), &["leases"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("clauselint.yaml: template-free `八、附则` names no heading"),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_exceptions_apply_to_the_templates_that_have_the_clause() {
+    let dir = template_repo("");
+    let d = dir.path();
+    write(
+        d,
+        "templates/purchase.md",
+        root_file("tests/data/template/templates/purchase.zh.md"),
+    );
+    // The purchase draft without its front matter: the config links it.
+    let purchase = root_file("tests/data/template/purchase-table.md");
+    write(
+        d,
+        "purchase/p.md",
+        purchase.splitn(3, "---\n").nth(2).unwrap(),
+    );
+    let config = |free: &str| {
+        format!(
+            "templates:\n  after-sales: templates/after-sales.md\n  purchase: templates/purchase.md\ntemplate-paths:\n  - {{glob: \"leases/**\", template: after-sales}}\n  - {{glob: \"purchase/**\", template: purchase}}\n{free}"
+        )
+    };
+    let lines = |tpl: &[String]| -> Vec<String> {
+        tpl.iter()
+            .map(|l| l.split(": ").next().unwrap().to_string())
+            .collect()
+    };
+    let owned = |v: &[&str]| -> Vec<String> { v.iter().map(|s| s.to_string()).collect() };
+    let all = vec![
+        "leases/2025/a.md:82:76",
+        "purchase/p.md:9:3",
+        "purchase/p.md:19:30",
+    ];
+    write(d, "clauselint.yaml", config(""));
+    let (code, tpl, out, err) = run_short(d, &["leases", "purchase"]);
+    assert_eq!((code, lines(&tpl)), (1, owned(&all)), "{out}{err}");
+    // Each selector names a clause of one template only: it frees it there and is no
+    // error for the drafts of the other.
+    for (free, left) in [
+        ("template-free: [七、其他条款]\n", &all[1..]),
+        ("template-free: 货物清单\n", &[all[0], all[2]][..]),
+    ] {
+        write(d, "clauselint.yaml", config(free));
+        let (code, tpl, out, err) = run_short(d, &["leases", "purchase"]);
+        assert_eq!((code, lines(&tpl)), (1, owned(left)), "{free}{out}{err}");
+        assert!(!err.contains("error:"), "{free}{err}");
+    }
+    // A selector that names nothing in any of the config's templates is still an error.
+    write(
+        d,
+        "clauselint.yaml",
+        config("template-alternatives: {八.1: x}\n"),
+    );
+    let (code, _, _, err) = run_short(d, &["leases", "purchase"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err.matches("template-alternatives `八.1` names no heading")
+            .count(),
+        2,
+        "{err}"
+    );
+}
+
+#[test]
+fn template_alternatives_in_the_config_allow_a_wording() {
+    let late = root_file("fixtures/zh/filled.md").replacen("每逾期一日", "每逾期三日", 1);
+    let alt = "template-alternatives:\n  甲方违约责任.1: 若甲方未按照本协议约定支付服务费用,每逾期三日,应按照未支付金额的[比例]向乙方支付逾期违约金。逾期超过[天数]日的,乙方有权解除本协议,并要求甲方支付已完成服务对应的费用及逾期违约金。\n";
+    for (extra, expected) in [("", 1), (alt, 0)] {
+        let dir = template_repo(extra);
+        write(dir.path(), "leases/late.md", &late);
+        let (code, tpl, out, err) = run_short(dir.path(), &["leases/late.md"]);
+        assert_eq!(tpl.len(), expected, "{extra}\n{out}{err}");
+        assert_eq!(code, expected as i32, "{out}{err}");
+    }
+}
+
+#[test]
+fn template_keys_in_the_config_are_checked_at_their_yaml_position() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "templates:\n  lease: templates/leese.md\n",
+            "template `templates/leese.md` not found (paths are relative to the config's folder",
+            "clauselint.yaml:2:10",
+        ),
+        (
+            "templates:\n  lease: templates\n",
+            "template `templates` is a folder, not a file",
+            "clauselint.yaml:2:10",
+        ),
+        (
+            "templates:\n  lease: templates/after-sales.md\ntemplate-paths:\n  - glob: \"leases/**\"\n    templat: lease\n",
+            "unknown field `templat`, did you mean `template`?",
+            "clauselint.yaml:5:5",
+        ),
+        (
+            "templates:\n  lease: templates/after-sales.md\ntemplate-paths:\n  - {glob: \"leases/**\", template: leese}\n",
+            "unknown template `leese`, did you mean `lease`?",
+            "clauselint.yaml:4:35",
+        ),
+        (
+            "templates:\n  lease: templates/after-sales.md\ntemplate-paths:\n  - {glob: \"leases/**\", template: nda}\n",
+            "template `nda` is neither an id of `templates:` (`lease`) nor a file in the config's folder",
+            "clauselint.yaml:4:35",
+        ),
+        (
+            "template-paths:\n  - {glob: \"leases/**\", template: templates/missing.md}\n",
+            "template `templates/missing.md` not found (paths are relative to the config's folder",
+            "clauselint.yaml:2:35",
+        ),
+        (
+            "template-paths:\n  - {glob: \"!leases/**\", template: templates/after-sales.md}\n",
+            "glob `!leases/**` would match no draft",
+            "clauselint.yaml:2:12",
+        ),
+        (
+            "template-path:\n  - {glob: \"leases/**\", template: lease}\n",
+            "unknown field `template-path`, did you mean `template-paths`?",
+            "clauselint.yaml:1:1",
+        ),
+    ];
+    for (config, message, at) in cases {
+        let dir = template_repo("");
+        write(dir.path(), "clauselint.yaml", config);
+        cl(dir.path())
+            .args(["check", "leases"])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("error[config]"))
+            .stderr(predicate::str::contains(*message))
+            .stderr(predicate::str::contains(*at));
+    }
+    // A path in `template-paths` is as good as an id.
+    let dir = template_repo("");
+    write(
+        dir.path(),
+        "clauselint.yaml",
+        "template-paths:\n  - {glob: \"leases/**\", template: templates/after-sales.md}\n",
+    );
+    let (code, tpl, out, err) = run_short(dir.path(), &["leases"]);
+    assert_eq!((code, tpl.len()), (1, 1), "{out}{err}");
+}

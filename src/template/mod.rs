@@ -35,7 +35,7 @@ use crate::rules::{Kind, RuleSet};
 use crate::source::Source;
 
 pub use front_matter::TemplateKeys;
-pub use resolve::{resolve, LinkedBy, TemplateConfig};
+pub use resolve::{resolve, LinkedBy, TemplateConfig, TemplatePath};
 use units::Unit;
 
 /// A template read, parsed and cut into units once, for every draft that follows it.
@@ -182,6 +182,8 @@ pub fn compare(
 pub struct Store {
     /// `--template FILE`, for every draft.
     pub cli: Option<PathBuf>,
+    /// The config [`Store::check`] uses. A run over drafts governed by different configs
+    /// passes each draft's own to [`Store::check_with`] instead.
     pub config: Option<TemplateConfig>,
     cache: Mutex<HashMap<PathBuf, Result<Arc<Template>, String>>>,
 }
@@ -216,15 +218,26 @@ impl Store {
             .clone()
     }
 
-    /// Compare a parsed draft with the template it follows, if any. `Ok(vec![])` for a
-    /// draft without a template.
+    /// Compare a parsed draft with the template it follows, if any, under the store's own
+    /// config. `Ok(vec![])` for a draft without a template.
     pub fn check(&self, draft: &Document, rules: &RuleSet) -> Result<Vec<Diagnostic>, String> {
+        self.check_with(draft, rules, self.config.as_ref())
+    }
+
+    /// [`Store::check`] under the config that governs this draft (its `templates:` ids,
+    /// `template-paths` globs and exceptions), or none.
+    pub fn check_with(
+        &self,
+        draft: &Document,
+        rules: &RuleSet,
+        config: Option<&TemplateConfig>,
+    ) -> Result<Vec<Diagnostic>, String> {
         let keys = front_matter::read(draft)?;
         let Some((path, _)) = resolve(
             &draft.source.path,
             self.cli.as_deref(),
             keys.template.as_deref(),
-            self.config.as_ref(),
+            config,
         )?
         else {
             return Ok(Vec::new());
@@ -246,17 +259,52 @@ impl Store {
         }
         let tpl = self.get(&path, rules)?;
         let mut ex = Exceptions::default();
-        if let Some(c) = &self.config {
-            ex.free
-                .extend(c.free.iter().map(|s| ("config".to_string(), s.clone())));
+        if let Some(c) = config {
+            let origin = if c.origin.is_empty() {
+                "config".to_string()
+            } else {
+                c.origin.clone()
+            };
+            let applies = |sel: &str| self.config_selector_applies(c, &tpl, sel, rules);
+            ex.free.extend(
+                c.free
+                    .iter()
+                    .filter(|s| applies(s))
+                    .map(|s| (origin.clone(), s.clone())),
+            );
             ex.alternatives.extend(
                 c.alternatives
                     .iter()
-                    .map(|(k, v)| ("config".to_string(), k.clone(), v.clone())),
+                    .filter(|(k, _)| applies(k))
+                    .map(|(k, v)| (origin.clone(), k.clone(), v.clone())),
             );
         }
         ex.add("front matter", &keys);
         compare(draft, &tpl, rules, &ex)
+    }
+
+    /// A config's `template-free` and `template-alternatives` speak for every draft it
+    /// governs, whichever template the draft follows. A selector that names nothing in
+    /// this draft's template but names something in another of the config's templates
+    /// (`templates:` and `template-paths` files) has nothing to free here and is left out;
+    /// one that names nothing in any of them is kept, so that [`select::select`] reports it
+    /// (a typo is an error, never a silent pass).
+    fn config_selector_applies(
+        &self,
+        c: &TemplateConfig,
+        tpl: &Template,
+        sel: &str,
+        rules: &RuleSet,
+    ) -> bool {
+        let names = |t: &Template| !select::units_named(&t.units, &t.titles, sel).is_empty();
+        if names(tpl) {
+            return true;
+        }
+        // A template that cannot be prepared is reported on the drafts that follow it.
+        !resolve::config_templates(c)
+            .iter()
+            .filter_map(|p| self.get(p, rules).ok())
+            .any(|t| names(&t))
     }
 }
 

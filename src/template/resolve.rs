@@ -2,29 +2,27 @@
 //!
 //! In order: `--template FILE` on the command line (for every draft checked); the draft's
 //! front matter `template:` (an id of the config's `templates:` map, or a path relative to
-//! the draft's folder, else to the current folder); the first of the config's per-path
-//! globs that matches the draft.
+//! the draft's folder, else to the current folder); the first of the config's
+//! `template-paths` globs that matches the draft.
 //! A draft with none is checked by the rules only.
 //!
-//! The config file itself is read elsewhere; it hands a [`TemplateConfig`] here. Wiring
-//! it takes four steps:
+//! The config file is read and validated in `config.rs`: the keys `templates`,
+//! `template-paths`, `template-free` and `template-alternatives` (shapes in
+//! [`TemplateConfig`]'s doc) are typed like every other key, unknown keys inside a
+//! `template-paths` entry are rejected at their YAML position, and every `templates:` path
+//! and `template-paths` value is checked at load time (an id or an existing file), so that a
+//! bad one is one config error (exit 2) rather than an error on every draft. Each config
+//! yields one `TemplateConfig` whose `base_dir` is the config file's folder; a draft gets the
+//! one of the config that governs it (`FileSettings::template`, none under `--isolated`), and
+//! [`Store::check_with`](super::Store::check_with) hands it here.
 //!
-//! 1. accept the keys `templates`, `template-paths`, `template-free` and
-//!    `template-alternatives` (shapes in [`TemplateConfig`]'s doc), rejecting unknown keys
-//!    inside them like every other key, with the YAML position;
-//! 2. check at load time that every `templates:` path is a file and that every
-//!    `template-paths` value is a known id or an existing path (errors at the YAML line,
-//!    exit 2), since a draft would otherwise fail one by one;
-//! 3. build a `TemplateConfig` whose `base_dir` is the config file's folder (paths and
-//!    globs in it are relative to that folder);
-//! 4. pass it to `template::Store::new(cli_template, Some(config))` in `run_check`, where
-//!    `None` is passed today.
-//!
-//! `glob_match` is a minimal matcher (`*`, `**`, `?`); if the config uses globset for its
-//! other globs, compile `template-paths` with it too and swap the one call in [`resolve`].
+//! `template-paths` globs use the same `.gitignore` syntax and the same matcher as the
+//! config's `exclude` and `per-file` globs, so one glob means one thing throughout the file.
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+
+use ignore::gitignore::Gitignore;
 
 /// The template part of a configuration file (`clauselint.yaml`):
 ///
@@ -40,12 +38,52 @@ use std::path::{Component, Path, PathBuf};
 pub struct TemplateConfig {
     /// The folder paths in the config are relative to (the config file's folder).
     pub base_dir: PathBuf,
+    /// The config file as shown in messages; empty: "config".
+    pub origin: String,
     pub templates: BTreeMap<String, PathBuf>,
-    /// (glob, template id or path), first match wins. Globs are matched against the draft
-    /// path relative to `base_dir`: `*` within a segment, `**` across segments, `?` one char.
-    pub paths: Vec<(String, String)>,
+    /// First match wins.
+    pub paths: Vec<TemplatePath>,
     pub free: Vec<String>,
     pub alternatives: BTreeMap<String, Vec<String>>,
+}
+
+/// One `template-paths` entry: drafts matching `glob` follow `template` (an id of
+/// `templates` or a path relative to the config's folder).
+#[derive(Debug, Clone)]
+pub struct TemplatePath {
+    pub glob: String,
+    pub template: String,
+    matcher: Gitignore,
+}
+
+impl TemplatePath {
+    /// Compile a glob, relative to `base_dir`, in `.gitignore` syntax (as `exclude` and
+    /// `per-file`): `leases/**` and `leases/` match everything under `leases`, `*.md` a
+    /// Markdown file at any depth, `leases/*.md` one directly in `leases`.
+    pub fn new(base_dir: &Path, glob: &str, template: &str) -> Result<TemplatePath, String> {
+        let g = glob.trim();
+        if g.is_empty() || g.starts_with('#') || g.starts_with('!') {
+            // In .gitignore syntax these match nothing (a blank line, a comment, a negation).
+            return Err(format!(
+                "glob `{glob}` would match no draft (empty, a comment or a negation)"
+            ));
+        }
+        Ok(TemplatePath {
+            glob: glob.to_string(),
+            template: template.to_string(),
+            matcher: crate::config::glob_matcher(base_dir, &[glob.to_string()])?,
+        })
+    }
+
+    /// Does the glob match a draft path relative to the config's folder?
+    pub fn matches(&self, rel: &Path) -> bool {
+        !rel.as_os_str().is_empty()
+            && rel.is_relative()
+            && self
+                .matcher
+                .matched_path_or_any_parents(rel, false)
+                .is_ignore()
+    }
 }
 
 /// Where a draft's template link came from (for messages).
@@ -71,12 +109,10 @@ pub fn resolve(
             .map(|p| Some((p, LinkedBy::FrontMatter)));
     }
     if let Some(c) = config {
-        let rel = relative_to(draft, &c.base_dir);
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        for (glob, t) in &c.paths {
-            if glob_match(glob, &rel) {
-                return by_id_or_path(t, &c.base_dir, config)
-                    .map(|p| Some((p, LinkedBy::ConfigGlob)));
+        if let Some(rel) = relative_to(draft, &c.base_dir) {
+            if let Some(tp) = c.paths.iter().find(|tp| tp.matches(&rel)) {
+                return by_id_or_path(&tp.template, &c.base_dir, config)
+                    .map(|p| Some((shown(&p), LinkedBy::ConfigGlob)));
             }
         }
     }
@@ -89,7 +125,7 @@ fn draft_dir(draft: &Path) -> &Path {
 
 fn by_id_or_path(v: &str, base: &Path, config: Option<&TemplateConfig>) -> Result<PathBuf, String> {
     if let Some(p) = config.and_then(|c| c.templates.get(v).map(|p| c.base_dir.join(p))) {
-        return Ok(clean(&p));
+        return Ok(shown(&clean(&p)));
     }
     let p = clean(&base.join(v));
     if p.is_file() {
@@ -119,6 +155,37 @@ fn by_id_or_path(v: &str, base: &Path, config: Option<&TemplateConfig>) -> Resul
     })
 }
 
+/// Every template file a config names (`templates:` paths, `template-paths` files), as
+/// [`resolve`] gives them.
+pub fn config_templates(c: &TemplateConfig) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = c
+        .templates
+        .values()
+        .map(|p| shown(&clean(&c.base_dir.join(p))))
+        .chain(
+            c.paths
+                .iter()
+                .filter(|tp| !c.templates.contains_key(&tp.template))
+                .map(|tp| shown(&clean(&c.base_dir.join(&tp.template)))),
+        )
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// A path from the config (absolute: the config's folder is) as the user would write it:
+/// relative to the current folder when under it, as drafts and configs are shown.
+fn shown(p: &Path) -> PathBuf {
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| p.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    match rel {
+        Some(r) if p.is_absolute() && !r.as_os_str().is_empty() => r,
+        _ => p.to_path_buf(),
+    }
+}
+
 /// Remove `.` and resolvable `..` components, for readable paths in reports.
 pub fn clean(p: &Path) -> PathBuf {
     let mut out: Vec<Component> = Vec::new();
@@ -143,65 +210,64 @@ pub fn clean(p: &Path) -> PathBuf {
     }
 }
 
-/// `p` relative to `base`, for glob matching; both are made absolute when one is not (a
-/// config found upward from the current folder, drafts named relative to it).
-fn relative_to(p: &Path, base: &Path) -> PathBuf {
+/// `p` relative to `base`, for glob matching, or `None` when it is not under `base` (a
+/// config's globs speak only of drafts in its folder, as its `per-file` globs do). Relative
+/// paths are taken from the current folder; symlinks are resolved as a last resort.
+fn relative_to(p: &Path, base: &Path) -> Option<PathBuf> {
     let p = clean(p);
     let base = clean(base);
     if base == Path::new(".") && p.is_relative() {
-        return p;
+        return (!p.starts_with("..")).then_some(p);
     }
     if let Ok(r) = p.strip_prefix(&base) {
-        return r.to_path_buf();
+        return Some(r.to_path_buf());
     }
-    let abs = |x: &Path| std::fs::canonicalize(x).unwrap_or_else(|_| x.to_path_buf());
-    match abs(&p).strip_prefix(abs(&base)) {
-        Ok(r) => r.to_path_buf(),
-        Err(_) => p,
-    }
-}
-
-/// `*` matches within a path segment, `**` any number of segments, `?` one character.
-pub fn glob_match(glob: &str, path: &str) -> bool {
-    fn seg_match(p: &[char], s: &[char]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some('*'), _) => seg_match(&p[1..], s) || (!s.is_empty() && seg_match(p, &s[1..])),
-            (Some('?'), Some(_)) => seg_match(&p[1..], &s[1..]),
-            (Some(a), Some(b)) if a == b => seg_match(&p[1..], &s[1..]),
-            _ => false,
-        }
-    }
-    fn go(g: &[&str], p: &[&str]) -> bool {
-        match g.first() {
-            None => p.is_empty(),
-            Some(&"**") => go(&g[1..], p) || (!p.is_empty() && go(g, &p[1..])),
-            Some(seg) => {
-                !p.is_empty()
-                    && seg_match(
-                        &seg.chars().collect::<Vec<_>>(),
-                        &p[0].chars().collect::<Vec<_>>(),
-                    )
-                    && go(&g[1..], &p[1..])
+    if p.is_relative() || base.is_relative() {
+        if let Ok(cwd) = std::env::current_dir() {
+            let abs = |x: &Path| {
+                if x.is_absolute() {
+                    x.to_path_buf()
+                } else {
+                    clean(&cwd.join(x))
+                }
+            };
+            if let Ok(r) = abs(&p).strip_prefix(abs(&base)) {
+                return Some(r.to_path_buf());
             }
         }
     }
-    let g: Vec<&str> = glob.trim_start_matches("./").split('/').collect();
-    let p: Vec<&str> = path.trim_start_matches("./").split('/').collect();
-    go(&g, &p)
+    let canon = |x: &Path| std::fs::canonicalize(x).ok();
+    let (cp, cb) = (canon(&p)?, canon(&base)?);
+    cp.strip_prefix(cb).ok().map(Path::to_path_buf)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn tp(glob: &str, template: &str) -> TemplatePath {
+        TemplatePath::new(Path::new("/repo"), glob, template).unwrap()
+    }
+
     #[test]
-    fn globs() {
-        assert!(glob_match("leases/**", "leases/2024/a.md"));
-        assert!(glob_match("leases/*.md", "leases/a.md"));
-        assert!(!glob_match("leases/*.md", "leases/2024/a.md"));
-        assert!(glob_match("**/after-sales-*.md", "x/y/after-sales-1.md"));
-        assert!(!glob_match("leases/**", "sales/a.md"));
+    fn globs_use_gitignore_syntax() {
+        let m = |g: &str, p: &str| tp(g, "t").matches(Path::new(p));
+        assert!(m("leases/**", "leases/2024/a.md"));
+        assert!(m("leases/", "leases/2024/a.md"));
+        assert!(m("leases/*.md", "leases/a.md"));
+        assert!(!m("leases/*.md", "leases/2024/a.md"));
+        assert!(m("**/after-sales-*.md", "x/y/after-sales-1.md"));
+        assert!(m("after-sales-*.md", "x/y/after-sales-1.md"));
+        assert!(!m("/after-sales-*.md", "x/y/after-sales-1.md"));
+        assert!(!m("leases/**", "sales/a.md"));
+        assert!(!m("leases/**", "subleases/a.md"));
+        assert!(!m("leases/**", "/repo/leases/a.md"));
+        for bad in ["", "  ", "#leases", "!leases/**"] {
+            assert!(
+                TemplatePath::new(Path::new("/repo"), bad, "t").is_err(),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]
@@ -213,7 +279,7 @@ mod tests {
         let cfg = TemplateConfig {
             base_dir: dir.path().to_path_buf(),
             templates: [("lease".to_string(), PathBuf::from("t.md"))].into(),
-            paths: vec![("sub/**".into(), "lease".into())],
+            paths: vec![TemplatePath::new(dir.path(), "sub/**", "lease").unwrap()],
             ..Default::default()
         };
         let cli = resolve(&draft, Some(Path::new("x.md")), Some("../t.md"), Some(&cfg)).unwrap();
@@ -228,18 +294,40 @@ mod tests {
             resolve(&dir.path().join("other.md"), None, None, Some(&cfg)).unwrap(),
             None
         );
-        // A config with a relative base, a draft named by an absolute path: still matched.
+        // A glob speaks only of drafts under the config's folder.
+        let elsewhere = tempfile::tempdir().unwrap();
+        assert_eq!(
+            resolve(&elsewhere.path().join("sub/d.md"), None, None, Some(&cfg)).unwrap(),
+            None
+        );
+        // A config with a relative base, a draft named relative to it: matched.
         let rel_cfg = TemplateConfig {
             base_dir: PathBuf::from("."),
-            paths: vec![("**/sub/*.md".into(), t.display().to_string())],
+            paths: vec![
+                TemplatePath::new(Path::new("."), "**/sub/*.md", &t.display().to_string()).unwrap(),
+            ],
             ..Default::default()
         };
-        let glob = resolve(&draft, None, None, Some(&rel_cfg)).unwrap();
+        let glob = resolve(Path::new("./a/sub/d.md"), None, None, Some(&rel_cfg)).unwrap();
         assert_eq!(glob.map(|g| g.1), Some(LinkedBy::ConfigGlob));
         let e = resolve(&draft, None, Some("nope"), Some(&cfg)).unwrap_err();
         assert!(
             e.contains("template `nope` not found") && e.contains("lease"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_relative_draft_is_matched_against_an_absolute_config_folder() {
+        let cwd = std::env::current_dir().unwrap();
+        let cfg = TemplateConfig {
+            base_dir: cwd.clone(),
+            paths: vec![TemplatePath::new(&cwd, "leases/**", "t.md").unwrap()],
+            ..Default::default()
+        };
+        let rel = relative_to(Path::new("leases/2024/a.md"), &cfg.base_dir).unwrap();
+        assert_eq!(rel, Path::new("leases/2024/a.md"));
+        assert!(cfg.paths[0].matches(&rel));
+        assert_eq!(relative_to(Path::new("../x/a.md"), &cwd.join("sub")), None);
     }
 }
