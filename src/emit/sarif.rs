@@ -129,11 +129,17 @@ fn region(source: &Source, lines: &Utf16Lines, span: &std::ops::Range<usize>) ->
     })
 }
 
+/// Streams the log: the tool and its rules are known before the first draft, so they are
+/// written first; each result is written as its draft is reported; the invocation (with
+/// the file errors, known only at the end) closes the run.
 pub struct Sarif<'w> {
     out: &'w mut dyn Write,
     rules: Vec<RuleMeta>,
     index: BTreeMap<String, usize>,
-    results: Vec<Value>,
+    /// Nothing written yet (the head goes out with the first result or at the end).
+    started: bool,
+    /// No result written yet.
+    first_result: bool,
     notifications: Vec<Value>,
 }
 
@@ -148,9 +154,66 @@ impl<'w> Sarif<'w> {
             out,
             rules,
             index,
-            results: Vec::new(),
+            started: false,
+            first_result: true,
             notifications: Vec::new(),
         }
+    }
+
+    /// `value` pretty-printed, its lines after the first indented by `indent` spaces.
+    fn pretty(value: &Value, indent: usize) -> io::Result<String> {
+        let text = serde_json::to_string_pretty(value)?;
+        Ok(text.replace('\n', &format!("\n{}", " ".repeat(indent))))
+    }
+
+    /// The log up to the opening of the results array.
+    fn head(&mut self) -> io::Result<()> {
+        if std::mem::replace(&mut self.started, true) {
+            return Ok(());
+        }
+        let tool = json!({
+            "driver": {
+                "name": "clauselint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                "rules": self.rule_descriptors(),
+            }
+        });
+        write!(
+            self.out,
+            "{{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": {},\n      \"columnKind\": \"utf16CodeUnits\",\n      \"results\": [",
+            Self::pretty(&tool, 6)?
+        )
+    }
+
+    fn push(&mut self, result: &Value) -> io::Result<()> {
+        self.head()?;
+        let sep = if std::mem::replace(&mut self.first_result, false) {
+            "\n        "
+        } else {
+            ",\n        "
+        };
+        write!(self.out, "{sep}{}", Self::pretty(result, 8)?)
+    }
+
+    fn rule_descriptors(&self) -> Vec<Value> {
+        self.rules
+            .iter()
+            .map(|r| {
+                let mut v = json!({
+                    "id": r.id,
+                    "name": r.id,
+                    "shortDescription": { "text": r.short },
+                    "defaultConfiguration": { "level": level(r.severity) },
+                    "properties": { "tags": [r.id.split('/').next().unwrap_or(&r.id)] },
+                });
+                if let Some(d) = &r.description {
+                    v["fullDescription"] = json!({ "text": d });
+                }
+                v["help"] = json!({ "text": r.help.clone().unwrap_or_else(|| r.short.clone()) });
+                v
+            })
+            .collect()
     }
 
     fn result(
@@ -217,7 +280,7 @@ impl Emitter for Sarif<'_> {
         let lines = Utf16Lines::new(source);
         for d in diagnostics {
             let r = self.result(source, &lines, d, None);
-            self.results.push(r);
+            self.push(&r)?;
         }
         Ok(())
     }
@@ -234,7 +297,7 @@ impl Emitter for Sarif<'_> {
                 d,
                 report.fingerprints.get(i).map(String::as_str),
             );
-            self.results.push(r);
+            self.push(&r)?;
         }
         Ok(())
     }
@@ -248,52 +311,54 @@ impl Emitter for Sarif<'_> {
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
-        let rules: Vec<Value> = self
-            .rules
-            .iter()
-            .map(|r| {
-                let mut v = json!({
-                    "id": r.id,
-                    "name": r.id,
-                    "shortDescription": { "text": r.short },
-                    "defaultConfiguration": { "level": level(r.severity) },
-                    "properties": { "tags": [r.id.split('/').next().unwrap_or(&r.id)] },
-                });
-                if let Some(d) = &r.description {
-                    v["fullDescription"] = json!({ "text": d });
-                }
-                v["help"] = json!({ "text": r.help.clone().unwrap_or_else(|| r.short.clone()) });
-                v
-            })
-            .collect();
-        let doc = json!({
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [{
-                "tool": {
-                    "driver": {
-                        "name": "clauselint",
-                        "version": env!("CARGO_PKG_VERSION"),
-                        "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                        "rules": rules,
-                    }
-                },
-                "invocations": [{
-                    "executionSuccessful": self.notifications.is_empty(),
-                    "toolExecutionNotifications": self.notifications,
-                }],
-                "columnKind": "utf16CodeUnits",
-                "results": self.results,
-            }]
-        });
-        serde_json::to_writer_pretty(&mut *self.out, &doc)?;
-        writeln!(self.out)
+        self.head()?;
+        let close = if self.first_result { "]" } else { "\n      ]" };
+        let invocations = json!([{
+            "executionSuccessful": self.notifications.is_empty(),
+            "toolExecutionNotifications": self.notifications,
+        }]);
+        writeln!(
+            self.out,
+            "{close},\n      \"invocations\": {}\n    }}\n  ]\n}}",
+            Self::pretty(&invocations, 6)?
+        )
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn results_are_written_as_drafts_are_reported_not_at_the_end() {
+        let mut buf = Vec::new();
+        {
+            let mut e = Sarif::new(&mut buf, Vec::new());
+            let d = Diagnostic {
+                rule: "blank/underscore".into(),
+                severity: Severity::Error,
+                message: "unfilled blank".into(),
+                help: None,
+                span: 4..8,
+                labels: Vec::new(),
+                notes: Vec::new(),
+            };
+            e.file(&Source::new("a.md", "甲方：____\n"), &[d]).unwrap();
+            // Dropped here without `finish`: what was reported is already out.
+        }
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.contains("\"ruleId\": \"blank/underscore\""), "{text}");
+        let mut empty = Vec::new();
+        Sarif::new(&mut empty, Vec::new())
+            .finish(&Summary::default())
+            .unwrap();
+        let v: Value = serde_json::from_slice(&empty).unwrap();
+        assert_eq!(v["runs"][0]["results"], json!([]));
+        assert_eq!(
+            v["runs"][0]["invocations"][0]["executionSuccessful"],
+            json!(true)
+        );
+    }
 
     #[test]
     fn utf16_columns_count_bmp_chars_once_and_astral_chars_twice() {
