@@ -23,7 +23,7 @@ fn dates<'c>(ctx: &'c Context, rule: &Rule) -> Vec<(usize, &'c Entity, Date)> {
         if !applies(ctx, rule, i, c) {
             continue;
         }
-        for e in ctx.entities_in(&c.span) {
+        for e in ctx.dates_in(&c.span) {
             if let Value::Date(d) = e.value {
                 out.push((i, e, d));
             }
