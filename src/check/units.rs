@@ -90,7 +90,7 @@ pub(crate) fn for_each_unit(
     let takes = |i: usize| {
         let c = &doc.clauses[i];
         match &under {
-            Some(ok) => applies_base(ctx, rule, i, c) && c.section.is_some_and(|s| ok[s]),
+            Some(ok) => applies_base(ctx, rule, i, c) && c.section().is_some_and(|s| ok[s]),
             None => applies(ctx, rule, i, c),
         }
     };
@@ -155,7 +155,7 @@ pub(crate) fn for_each_unit(
             let mut per: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
             for i in (0..doc.clauses.len()).filter(|&i| takes(i)) {
                 let c = &doc.clauses[i];
-                let mut cur = c.section;
+                let mut cur = c.section();
                 if cur.is_none() {
                     per[n].push(i);
                 }
@@ -258,7 +258,7 @@ pub(crate) fn applies(ctx: &Context, rule: &Rule, idx: usize, clause: &Clause) -
     match &rule.scope {
         Scope::Heading(p) => {
             let doc = ctx.doc;
-            doc.section_path(clause.section).iter().any(|&s| {
+            doc.section_path(clause.section()).iter().any(|&s| {
                 let h = &doc.clauses[doc.sections[s].heading];
                 p.regex.is_match(doc.scan_of(&h.span))
             })
@@ -323,7 +323,7 @@ pub(crate) fn each_unit(ctx: &Context, rule: &Rule, mut f: impl FnMut(&[Span])) 
             // Each section with its subsections; text before the first heading is a unit too.
             let mut per: Vec<Vec<Span>> = vec![Vec::new(); doc.sections.len() + 1];
             for (_, c) in clauses {
-                let path = doc.section_path(c.section);
+                let path = doc.section_path(c.section());
                 if path.is_empty() {
                     per[doc.sections.len()].push(c.span.clone());
                 }

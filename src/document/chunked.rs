@@ -399,12 +399,13 @@ fn assemble<'s>(
         }
         stack.extend(p.stack.iter().map(|&s| s + s0));
         for mut c in p.clauses {
-            c.section = match c.section {
+            c.section = match c.section() {
                 Some(s) => Some(s + s0),
                 None => outer,
-            };
+            }
+            .map(super::small);
             if let Some(pos) = &mut c.cell {
-                pos.table += t0;
+                pos.table += u32::try_from(t0).expect("fewer than 2^32 tables");
             }
             clauses.push(c);
         }

@@ -51,8 +51,9 @@ pub struct Clause {
     /// span at the cell's position.
     pub span: Span,
     pub kind: ClauseKind,
-    /// Innermost section (index into [`Document::sections`]).
-    pub section: Option<usize>,
+    /// Innermost section (index into [`Document::sections`]), see [`Clause::section`]: in
+    /// 32 bits, as a long draft has a million clauses.
+    section: Option<u32>,
     pub lang: LangSet,
     /// A paragraph or item ending in a colon that a list or table follows directly
     /// ("双方约定如下：").
@@ -61,11 +62,35 @@ pub struct Clause {
     pub cell: Option<CellPos>,
 }
 
+/// Indices in 32 bits: a long draft has a million clauses, and a table of four billion
+/// cells would take more than the longest text a line index covers in 32 bits.
+impl Clause {
+    /// Innermost section (index into [`Document::sections`]).
+    pub fn section(&self) -> Option<usize> {
+        self.section.map(|s| s as usize)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CellPos {
-    pub table: usize,
-    pub row: usize,
-    pub col: usize,
+    pub table: u32,
+    pub row: u32,
+    pub col: u32,
+}
+
+impl CellPos {
+    pub fn table(&self) -> usize {
+        self.table as usize
+    }
+
+    pub fn row(&self) -> usize {
+        self.row as usize
+    }
+}
+
+/// An index that fits in 32 bits (see [`CellPos`]).
+fn small(i: usize) -> u32 {
+    u32::try_from(i).expect("fewer than 2^32 sections, tables, rows and columns")
 }
 
 /// A heading and everything under it up to the next heading of the same or a higher level.
@@ -463,17 +488,17 @@ impl<'t> Builder<'t> {
         self.clauses.push(Clause {
             span,
             kind: c.kind,
-            section: self.current_section(),
+            section: self.current_section().map(small),
             lang: LangSet::EMPTY,
             intro: false,
             cell: c.cell,
         });
         if let Some(pos) = c.cell {
-            let t = &mut self.tables[pos.table];
-            while t.rows.len() <= pos.row {
+            let t = &mut self.tables[pos.table()];
+            while t.rows.len() <= pos.row() {
                 t.rows.push(Vec::new());
             }
-            t.rows[pos.row].push(idx);
+            t.rows[pos.row()].push(idx);
         }
         self.set_last_closed(Some(idx));
     }
@@ -609,7 +634,11 @@ impl<'t> Builder<'t> {
                     self.open_clause(
                         ClauseKind::Cell,
                         range,
-                        Some(CellPos { table: t, row, col }),
+                        Some(CellPos {
+                            table: small(t),
+                            row: small(row),
+                            col: small(col),
+                        }),
                     );
                 }
             }

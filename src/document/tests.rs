@@ -136,7 +136,7 @@ fn sections_nest_by_heading_level() {
         .iter()
         .find(|c| &src.text[c.span.clone()] == "x")
         .unwrap();
-    assert_eq!(d.section_path(x.section), [0, 1]);
+    assert_eq!(d.section_path(x.section()), [0, 1]);
 }
 
 #[test]
