@@ -131,10 +131,11 @@ pub struct Document<'s> {
     by_start: std::sync::OnceLock<ClauseIndex>,
 }
 
-/// The clauses in order of their start, and the longest clause's length.
+/// The clauses in order of their start (`None`: clause order, as nearly always), and the
+/// longest clause's length.
 #[derive(Debug, Default)]
 struct ClauseIndex {
-    order: Vec<usize>,
+    order: Option<Vec<usize>>,
     max_len: usize,
 }
 
@@ -204,21 +205,32 @@ impl<'s> Document<'s> {
     /// findings and value look-ups ask for the clause at a position).
     pub fn clauses_touching(&self, lo: usize, hi: usize) -> Vec<usize> {
         let idx = self.by_start.get_or_init(|| {
-            let mut order: Vec<usize> = (0..self.clauses.len()).collect();
-            order.sort_by_key(|&i| (self.clauses[i].span.start, i));
+            let sorted = self
+                .clauses
+                .windows(2)
+                .all(|w| w[0].span.start <= w[1].span.start);
+            let order = (!sorted).then(|| {
+                let mut order: Vec<usize> = (0..self.clauses.len()).collect();
+                order.sort_by_key(|&i| (self.clauses[i].span.start, i));
+                order
+            });
             let max_len = self.clauses.iter().map(|c| c.span.len()).max().unwrap_or(0);
             ClauseIndex { order, max_len }
         });
-        let p = idx
-            .order
-            .partition_point(|&i| self.clauses[i].span.start <= hi);
-        let mut out: Vec<usize> = idx.order[..p]
-            .iter()
-            .rev()
-            .take_while(|&&i| self.clauses[i].span.start + idx.max_len >= lo)
-            .copied()
-            .filter(|&i| self.clauses[i].span.end >= lo)
-            .collect();
+        let start = |i: usize| self.clauses[i].span.start;
+        let candidates = |p: usize, at: &dyn Fn(usize) -> usize| -> Vec<usize> {
+            (0..p)
+                .rev()
+                .map(at)
+                .take_while(|&i| start(i) + idx.max_len >= lo)
+                .filter(|&i| self.clauses[i].span.end >= lo)
+                .collect()
+        };
+        let mut out = match &idx.order {
+            Some(order) => candidates(order.partition_point(|&i| start(i) <= hi), &|k| order[k]),
+            // Sorted by start with ties in clause order: the same as sorting (start, index).
+            None => candidates(self.clauses.partition_point(|c| c.span.start <= hi), &|k| k),
+        };
         out.sort_unstable();
         out
     }
