@@ -450,7 +450,11 @@ fn assemble<'s>(
     let scan = String::from_utf8(bytes).expect("masks lie on char boundaries");
     // Each part's masks are merged and the parts are in order: one more pass merges
     // masks that touch across a cut.
-    let masks = merge(per_part.into_iter().flatten().collect());
+    let mut all = Vec::with_capacity(per_part.iter().map(Vec::len).sum());
+    for p in per_part {
+        all.extend(p);
+    }
+    let masks = merge(all);
 
     // Languages, clause by clause, and the document's majority.
     let counted: Vec<(super::LangSet, (usize, usize))> = if clauses.len() > 4096 {

@@ -318,18 +318,25 @@ fn is_markup(html: &str) -> bool {
     TAGS.contains(&name.as_str())
 }
 
-fn merge(masks: Vec<Span>) -> Vec<Span> {
-    let mut out: Vec<Span> = Vec::with_capacity(masks.len());
-    for m in masks {
+/// Merge sorted ranges that touch or overlap and drop empty ones, in place (a long draft
+/// has a million masks), returning the vector at its new length.
+fn merge(mut masks: Vec<Span>) -> Vec<Span> {
+    let mut n = 0;
+    for k in 0..masks.len() {
+        let m = masks[k].clone();
         if m.start >= m.end {
             continue;
         }
-        match out.last_mut() {
-            Some(last) if m.start <= last.end => last.end = last.end.max(m.end),
-            _ => out.push(m),
+        if n > 0 && m.start <= masks[n - 1].end {
+            masks[n - 1].end = masks[n - 1].end.max(m.end);
+        } else {
+            masks[n] = m;
+            n += 1;
         }
     }
-    out
+    masks.truncate(n);
+    masks.shrink_to_fit();
+    masks
 }
 
 /// Bare URLs, e-mail addresses and identifiers with underscores (`MAX___VALUE`) are not
