@@ -15,7 +15,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::rules::{Kind, Rule, RuleSet};
 use crate::source::Span;
-use crate::values::{self, Entity, Num, Value, Values};
+use crate::values::{self, Entity, Num, Values};
 
 pub use signature::{signature_block_start, Vocab as SignatureVocab};
 
@@ -92,7 +92,7 @@ pub(crate) struct Context<'d, 's> {
     /// Index of the first clause of the signature block, if the document has one.
     pub sig_start: Option<usize>,
     /// Date entities of every clause, computed on first use.
-    dates: OnceLock<Vec<Entity>>,
+    dates: OnceLock<Vec<DateAt>>,
     rules: &'d RuleSet,
     index: Arc<prefilter::Index>,
     /// Which literal factors occur in which clause.
@@ -102,6 +102,14 @@ pub(crate) struct Context<'d, 's> {
     /// Values of recently asked clauses, by clause index modulo its length (see
     /// `clause_values`).
     value_cache: Box<[ValueSlot]>,
+}
+
+/// A date entity (what [`values::extract`] reports as `Value::Date`), without the room
+/// the other kinds of value take.
+#[derive(Debug, Clone)]
+pub(crate) struct DateAt {
+    pub span: Span,
+    pub date: values::Date,
 }
 
 type ValueSlot = Mutex<Option<(usize, Arc<Values>)>>;
@@ -153,28 +161,28 @@ impl<'d, 's> Context<'d, 's> {
     /// The date entities of every clause, sorted by position, found on first use (the date
     /// rules look at every clause). They are the dates [`values::extract`] reports: dates are
     /// recognised first and never give way to another kind of value.
-    fn dates(&self) -> &[Entity] {
+    fn dates(&self) -> &[DateAt] {
         self.dates.get_or_init(|| {
             let doc = self.doc;
-            let dates_of = |cs: &[crate::document::Clause]| -> Vec<Entity> {
+            let dates_of = |cs: &[crate::document::Clause]| -> Vec<DateAt> {
                 let mut out = Vec::new();
                 for c in cs {
                     let base = c.span.start;
-                    let mut found: Vec<Entity> =
+                    let mut found: Vec<DateAt> =
                         values::date::find_dates(&doc.scan[c.span.clone()])
                             .into_iter()
-                            .map(|d| Entity {
+                            .map(|d| DateAt {
                                 span: d.span.start + base..d.span.end + base,
-                                value: Value::Date(d.date),
-                                form: values::Form::Digits,
+                                date: d.date,
                             })
                             .collect();
                     found.sort_by_key(|e| (e.span.start, e.span.end));
                     out.extend(found);
                 }
+                out.shrink_to_fit();
                 out
             };
-            let mut dates: Vec<Entity> = if doc.clauses.len() > self.block {
+            let mut dates: Vec<DateAt> = if doc.clauses.len() > self.block {
                 use rayon::prelude::*;
                 doc.clauses
                     .par_chunks(self.block)
@@ -190,7 +198,7 @@ impl<'d, 's> Context<'d, 's> {
     }
 
     /// The date entities lying wholly inside `span`.
-    pub fn dates_in(&self, span: &Span) -> &[Entity] {
+    pub fn dates_in(&self, span: &Span) -> &[DateAt] {
         let all = self.dates();
         let lo = all.partition_point(|e| e.span.start < span.start);
         let hi = lo + all[lo..].partition_point(|e| e.span.end <= span.end);

@@ -10,23 +10,22 @@ use regex::Regex;
 use super::super::units::applies;
 use super::super::{make, speaks_zh, Context};
 use super::fill;
+use crate::check::DateAt;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::rules::entity::BoundValue;
 use crate::rules::{Bound, Rule};
 use crate::source::Span;
-use crate::values::{Date, Entity, Value};
+use crate::values::{Date, Value};
 
 /// Date entities of the clauses the rule applies to: (clause index, entity).
-fn dates<'c>(ctx: &'c Context, rule: &Rule) -> Vec<(usize, &'c Entity, Date)> {
+fn dates<'c>(ctx: &'c Context, rule: &Rule) -> Vec<(usize, &'c DateAt, Date)> {
     let mut out = Vec::new();
     for (i, c) in ctx.doc.clauses.iter().enumerate() {
         if !applies(ctx, rule, i, c) {
             continue;
         }
         for e in ctx.dates_in(&c.span) {
-            if let Value::Date(d) = e.value {
-                out.push((i, e, d));
-            }
+            out.push((i, e, e.date));
         }
     }
     out
@@ -99,7 +98,7 @@ pub(crate) fn sign_after_termination(ctx: &Context, rule: &Rule, out: &mut Vec<D
     let scan = &ctx.doc.scan;
     let all = dates(ctx, rule);
     // The latest end date stated in the body.
-    let mut end: Option<(&Entity, (i32, u32, u32))> = None;
+    let mut end: Option<(&DateAt, (i32, u32, u32))> = None;
     for (i, e, d) in &all {
         if *i >= sig || !d.is_valid() {
             continue;
