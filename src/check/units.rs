@@ -18,9 +18,11 @@ use crate::source::Span;
 /// unit is the whole span of each of its clauses, which are not copied out (a document unit
 /// of a long draft has a million of them).
 pub(crate) struct UnitRef<'a> {
-    /// The span of a clause or sentence unit, in `clauses[0]`.
+    /// The span of a clause or sentence unit, in clause `one`.
     span: Option<&'a Span>,
-    clauses: &'a [usize],
+    one: usize,
+    /// The clauses of a section or document unit (32-bit: a million of them in a long draft).
+    many: &'a [u32],
     doc: &'a Document<'a>,
 }
 
@@ -30,13 +32,13 @@ impl<'a> UnitRef<'a> {
         let n = if self.span.is_some() {
             1
         } else {
-            self.clauses.len()
+            self.many.len()
         };
-        (0..n).map(move |k| {
-            let c = self.clauses[k];
-            match self.span {
-                Some(s) => (s, c),
-                None => (&self.doc.clauses[c].span, c),
+        (0..n).map(move |k| match self.span {
+            Some(s) => (s, self.one),
+            None => {
+                let c = self.many[k] as usize;
+                (&self.doc.clauses[c].span, c)
             }
         })
     }
@@ -107,7 +109,8 @@ pub(crate) fn for_each_unit(
                         for s in doc.sentences(c) {
                             let unit = UnitRef {
                                 span: Some(&s),
-                                clauses: std::slice::from_ref(&i),
+                                one: i,
+                                many: &[],
                                 doc,
                             };
                             f(unit, out);
@@ -115,7 +118,8 @@ pub(crate) fn for_each_unit(
                     } else {
                         let unit = UnitRef {
                             span: Some(&c.span),
-                            clauses: std::slice::from_ref(&i),
+                            one: i,
+                            many: &[],
                             doc,
                         };
                         f(unit, out);
@@ -138,12 +142,14 @@ pub(crate) fn for_each_unit(
             }
         }
         Unit::Document => {
-            let mut ids: Vec<usize> = (0..doc.clauses.len()).filter(|&i| takes(i)).collect();
-            ids.shrink_to_fit();
+            let n = (0..doc.clauses.len()).filter(|&i| takes(i)).count();
+            let mut ids: Vec<u32> = Vec::with_capacity(n);
+            ids.extend((0..doc.clauses.len()).filter(|&i| takes(i)).map(clause_id));
             if !ids.is_empty() {
                 let unit = UnitRef {
                     span: None,
-                    clauses: &ids,
+                    one: 0,
+                    many: &ids,
                     doc,
                 };
                 f(unit, out);
@@ -152,29 +158,35 @@ pub(crate) fn for_each_unit(
         Unit::Section => {
             // Each section with its subsections; text before the first heading is a unit too.
             let n = doc.sections.len();
-            let mut per: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
+            let mut per: Vec<Vec<u32>> = vec![Vec::new(); n + 1];
             for i in (0..doc.clauses.len()).filter(|&i| takes(i)) {
                 let c = &doc.clauses[i];
                 let mut cur = c.section();
                 if cur.is_none() {
-                    per[n].push(i);
+                    per[n].push(clause_id(i));
                 }
                 // Innermost first here; every section's list is still in document order.
                 while let Some(s) = cur {
-                    per[s].push(i);
+                    per[s].push(clause_id(i));
                     cur = doc.sections[s].parent;
                 }
             }
             for ids in per.iter().filter(|v| !v.is_empty()) {
                 let unit = UnitRef {
                     span: None,
-                    clauses: ids,
+                    one: 0,
+                    many: ids,
                     doc,
                 };
                 f(unit, out);
             }
         }
     }
+}
+
+/// A clause index in 32 bits (a text under 4 GiB cannot have more clauses).
+fn clause_id(i: usize) -> u32 {
+    u32::try_from(i).expect("fewer than 2^32 clauses")
 }
 
 /// [`find_all`] on the spans of a unit where the prefilter allows a match.

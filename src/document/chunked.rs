@@ -457,29 +457,33 @@ fn assemble<'s>(
     let masks = merge(all);
 
     // Languages, clause by clause, and the document's majority.
-    let counted: Vec<(super::LangSet, (usize, usize))> = if clauses.len() > 4096 {
+    // Each clause keeps its own languages for now; the counts are only summed (a list of
+    // them would take half the clauses' memory again on a long draft).
+    let own = |c: &mut Clause| -> (usize, usize) {
+        let (l, counts) = lang::detect_counts(&scan[c.span.clone()]);
+        c.lang = l;
+        counts
+    };
+    let (han, words) = if clauses.len() > 4096 {
         clauses
-            .par_iter()
-            .map(|c| lang::detect_counts(&scan[c.span.clone()]))
-            .collect()
+            .par_iter_mut()
+            .map(own)
+            .reduce(|| (0, 0), |(h, w), (a, b)| (h + a, w + b))
     } else {
         clauses
-            .iter()
-            .map(|c| lang::detect_counts(&scan[c.span.clone()]))
-            .collect()
+            .iter_mut()
+            .map(own)
+            .fold((0, 0), |(h, w), (a, b)| (h + a, w + b))
     };
-    let (han, words) = counted
-        .iter()
-        .fold((0, 0), |(h, w), (_, (a, b))| (h + a, w + b));
     let default_lang = match &front_matter.lang {
         Some(l) => *l,
         None => lang::majority_of(han, words),
     };
-    for (c, (l, _)) in clauses.iter_mut().zip(counted) {
+    for c in clauses.iter_mut() {
         c.lang = match &front_matter.lang {
             Some(fl) => *fl,
-            None if l.is_empty() => default_lang,
-            None => l,
+            None if c.lang.is_empty() => default_lang,
+            None => c.lang,
         };
     }
     Document {
