@@ -404,8 +404,8 @@ fn assemble<'s>(
                 None => outer,
             }
             .map(super::small);
-            if let Some(pos) = &mut c.cell {
-                pos.table += u32::try_from(t0).expect("fewer than 2^32 tables");
+            if let Some(pos) = c.cell() {
+                c.cell.table = super::small(pos.table() + t0);
             }
             clauses.push(c);
         }
@@ -454,7 +454,7 @@ fn assemble<'s>(
     for p in per_part {
         all.extend(p);
     }
-    let masks = merge(all);
+    let masks = super::Masks::new(text.len(), merge(all));
 
     // Languages, clause by clause, and the document's majority.
     // Each clause keeps its own languages for now; the counts are only summed (a list of

@@ -58,8 +58,9 @@ pub struct Clause {
     /// A paragraph or item ending in a colon that a list or table follows directly
     /// ("双方约定如下：").
     pub intro: bool,
-    /// For table cells: the table, row and column.
-    pub cell: Option<CellPos>,
+    /// For table cells: the table, row and column; see [`Clause::cell`] (`table` is
+    /// `u32::MAX` for other clauses, which saves the room of an `Option`).
+    cell: CellPos,
 }
 
 /// Indices in 32 bits: a long draft has a million clauses, and a table of four billion
@@ -69,7 +70,14 @@ impl Clause {
     pub fn section(&self) -> Option<usize> {
         self.section.map(|s| s as usize)
     }
+
+    /// For table cells: the table, row and column.
+    pub fn cell(&self) -> Option<CellPos> {
+        (self.cell.table != NO_TABLE).then_some(self.cell)
+    }
 }
+
+const NO_TABLE: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CellPos {
@@ -88,9 +96,12 @@ impl CellPos {
     }
 }
 
-/// An index that fits in 32 bits (see [`CellPos`]).
+/// An index that fits in 32 bits (see [`CellPos`]); `u32::MAX` is kept for "no table".
 fn small(i: usize) -> u32 {
-    u32::try_from(i).expect("fewer than 2^32 sections, tables, rows and columns")
+    u32::try_from(i)
+        .ok()
+        .filter(|&i| i != NO_TABLE)
+        .expect("fewer than 2^32 - 1 sections, tables, rows and columns")
 }
 
 /// A heading and everything under it up to the next heading of the same or a higher level.
@@ -121,7 +132,7 @@ pub struct Document<'s> {
     pub sections: Vec<Section>,
     pub tables: Vec<Table>,
     /// Ranges that are not contract text, sorted and disjoint.
-    pub masks: Vec<Span>,
+    pub masks: Masks,
     /// The language used for clauses with no letters of their own.
     pub default_lang: LangSet,
     /// Raw HTML (blocks and inline), where HTML comments such as suppression comments live.
@@ -236,8 +247,56 @@ impl<'s> Document<'s> {
     }
 
     pub fn is_masked(&self, offset: usize) -> bool {
-        let i = self.masks.partition_point(|m| m.end <= offset);
-        self.masks.get(i).is_some_and(|m| m.start <= offset)
+        self.masks.contains(offset)
+    }
+}
+
+/// Sorted, disjoint ranges of the text, in 32-bit offsets when the text is under 4 GiB (a
+/// long draft has a million masks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Masks {
+    Small(Vec<[u32; 2]>),
+    Large(Vec<Span>),
+}
+
+impl Masks {
+    fn new(text_len: usize, masks: Vec<Span>) -> Masks {
+        if u32::try_from(text_len).is_ok() {
+            // A new vector: collecting in place would keep the old one's size.
+            let mut small = Vec::with_capacity(masks.len());
+            small.extend(masks.iter().map(|m| [m.start as u32, m.end as u32]));
+            Masks::Small(small)
+        } else {
+            Masks::Large(masks)
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Masks::Small(v) => v.len(),
+            Masks::Large(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`-th range.
+    pub fn get(&self, i: usize) -> Option<Span> {
+        match self {
+            Masks::Small(v) => v.get(i).map(|m| m[0] as usize..m[1] as usize),
+            Masks::Large(v) => v.get(i).cloned(),
+        }
+    }
+
+    /// Does a range hold `offset`?
+    pub fn contains(&self, offset: usize) -> bool {
+        let i = match self {
+            Masks::Small(v) => v.partition_point(|m| m[1] as usize <= offset),
+            Masks::Large(v) => v.partition_point(|m| m.end <= offset),
+        };
+        self.get(i).is_some_and(|m| m.start <= offset)
     }
 }
 
@@ -510,7 +569,11 @@ impl<'t> Builder<'t> {
             section: self.current_section().map(small),
             lang: LangSet::EMPTY,
             intro: false,
-            cell: c.cell,
+            cell: c.cell.unwrap_or(CellPos {
+                table: NO_TABLE,
+                row: 0,
+                col: 0,
+            }),
         });
         if let Some(pos) = c.cell {
             let t = &mut self.tables[pos.table()];

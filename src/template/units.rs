@@ -97,7 +97,7 @@ pub fn build(doc: &Document, slots: &[Span]) -> Vec<Unit> {
     let heading = None;
 
     for c in &doc.clauses {
-        if let Some(pos) = c.cell {
+        if let Some(pos) = c.cell() {
             let same_row = row_of == Some((pos.table(), pos.row())) && !units.is_empty();
             if !same_row {
                 units.push(Unit {
