@@ -450,11 +450,7 @@ fn assemble<'s>(
     let scan = String::from_utf8(bytes).expect("masks lie on char boundaries");
     // Each part's masks are merged and the parts are in order: one more pass merges
     // masks that touch across a cut.
-    let mut all = Vec::with_capacity(per_part.iter().map(Vec::len).sum());
-    for p in per_part {
-        all.extend(p);
-    }
-    let masks = super::Masks::new(text.len(), merge(all));
+    let masks = super::Masks::join(text.len(), per_part);
 
     // Languages, clause by clause, and the document's majority.
     // Each clause keeps its own languages for now; the counts are only summed (a list of

@@ -260,14 +260,27 @@ pub enum Masks {
 }
 
 impl Masks {
-    fn new(text_len: usize, masks: Vec<Span>) -> Masks {
+    /// The masks of a text from lists that are each sorted and merged, in text order:
+    /// ranges that touch across two lists are merged too. Each list is freed once copied.
+    fn join(text_len: usize, lists: Vec<Vec<Span>>) -> Masks {
+        let n = lists.iter().map(Vec::len).sum();
+        let ranges = lists.into_iter().flatten();
         if u32::try_from(text_len).is_ok() {
-            // A new vector: collecting in place would keep the old one's size.
-            let mut small = Vec::with_capacity(masks.len());
-            small.extend(masks.iter().map(|m| [m.start as u32, m.end as u32]));
-            Masks::Small(small)
+            let mut v: Vec<[u32; 2]> = Vec::with_capacity(n);
+            for m in ranges {
+                match v.last_mut() {
+                    Some(last) if m.start <= last[1] as usize => {
+                        last[1] = last[1].max(m.end as u32)
+                    }
+                    _ => v.push([m.start as u32, m.end as u32]),
+                }
+            }
+            v.shrink_to_fit();
+            Masks::Small(v)
         } else {
-            Masks::Large(masks)
+            let mut v: Vec<Span> = Vec::with_capacity(n);
+            v.extend(ranges);
+            Masks::Large(merge(v))
         }
     }
 
