@@ -68,8 +68,10 @@ fn heading_scope(ctx: &Context, rule: &Rule) -> Option<Vec<bool>> {
     let doc = ctx.doc;
     let mut ok: Vec<bool> = Vec::with_capacity(doc.sections.len());
     for s in &doc.sections {
-        let own = p.regex.is_match(doc.scan_of(&doc.clauses[s.heading].span));
-        ok.push(own || s.parent.is_some_and(|q| ok[q]));
+        let own = p
+            .regex
+            .is_match(doc.scan_of(&doc.clauses[s.heading()].span));
+        ok.push(own || s.parent().is_some_and(|q| ok[q]));
     }
     Some(ok)
 }
@@ -168,7 +170,7 @@ pub(crate) fn for_each_unit(
                 // Innermost first here; every section's list is still in document order.
                 while let Some(s) = cur {
                     per[s].push(clause_id(i));
-                    cur = doc.sections[s].parent;
+                    cur = doc.sections[s].parent();
                 }
             }
             for ids in per.iter().filter(|v| !v.is_empty()) {
@@ -271,7 +273,7 @@ pub(crate) fn applies(ctx: &Context, rule: &Rule, idx: usize, clause: &Clause) -
         Scope::Heading(p) => {
             let doc = ctx.doc;
             doc.section_path(clause.section()).iter().any(|&s| {
-                let h = &doc.clauses[doc.sections[s].heading];
+                let h = &doc.clauses[doc.sections[s].heading()];
                 p.regex.is_match(doc.scan_of(&h.span))
             })
         }

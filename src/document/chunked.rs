@@ -65,6 +65,7 @@ struct Part {
     clauses: Vec<Clause>,
     sections: Vec<Section>,
     tables: Vec<Table>,
+    cells: Vec<super::CellPos>,
     masks: Vec<Span>,
     syntax: Vec<Span>,
     html: Vec<Span>,
@@ -83,6 +84,7 @@ fn parse_part(text: &str, start: usize, end: usize, prefix: &str) -> Part {
         clauses: b.clauses,
         sections: b.sections,
         tables: b.tables,
+        cells: b.cells,
         masks: b.masks,
         syntax: b.syntax,
         html: b.html,
@@ -352,6 +354,7 @@ fn assemble<'s>(
     let mut clauses: Vec<Clause> = Vec::with_capacity(total(|p| p.clauses.len()));
     let mut sections: Vec<Section> = Vec::with_capacity(total(|p| p.sections.len()));
     let mut tables: Vec<Table> = Vec::with_capacity(total(|p| p.tables.len()));
+    let mut cells: Vec<super::CellPos> = Vec::with_capacity(total(|p| p.cells.len()));
     let mut html: Vec<Span> = Vec::with_capacity(total(|p| p.html.len()));
     // Per part: its masks and syntax, and where its clauses are.
     let mut regions: Vec<(Vec<Span>, Vec<Span>, std::ops::Range<usize>)> = Vec::new();
@@ -359,7 +362,7 @@ fn assemble<'s>(
     let mut stack: Vec<usize> = Vec::new();
     let mut last_closed: Option<usize> = None;
     for p in parts {
-        let (c0, s0, t0) = (clauses.len(), sections.len(), tables.len());
+        let (c0, s0, t0, k0) = (clauses.len(), sections.len(), tables.len(), cells.len());
         let outer = stack.last().copied();
         if p.intro_pending {
             if let Some(i) = last_closed {
@@ -374,7 +377,7 @@ fn assemble<'s>(
             last_closed = p.last_closed.map(|i| i + c0);
         }
         for s in p.sections {
-            let parent = match s.parent {
+            let parent = match s.parent() {
                 Some(q) => Some(q + s0),
                 None => {
                     // A heading at the top of its part closes the sections before it that
@@ -392,22 +395,25 @@ fn assemble<'s>(
             };
             sections.push(Section {
                 level: s.level,
-                heading: s.heading + c0,
-                parent,
+                heading: super::small(s.heading() + c0),
+                parent: super::index_or_none(parent),
                 span: s.span,
             });
         }
         stack.extend(p.stack.iter().map(|&s| s + s0));
         for mut c in p.clauses {
-            c.section = match c.section() {
+            c.section = super::index_or_none(match c.section() {
                 Some(s) => Some(s + s0),
                 None => outer,
-            }
-            .map(super::small);
-            if let Some(pos) = c.cell() {
-                c.cell.table = super::small(pos.table() + t0);
+            });
+            if c.cell != super::NONE {
+                c.cell = super::small(c.cell as usize + k0);
             }
             clauses.push(c);
+        }
+        for mut pos in p.cells {
+            pos.table = super::small(pos.table() + t0);
+            cells.push(pos);
         }
         for mut t in p.tables {
             for row in &mut t.rows {
@@ -490,6 +496,7 @@ fn assemble<'s>(
         clauses,
         sections,
         tables,
+        cells,
         masks,
         default_lang,
         html,

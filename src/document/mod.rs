@@ -51,16 +51,16 @@ pub struct Clause {
     /// span at the cell's position.
     pub span: Span,
     pub kind: ClauseKind,
-    /// Innermost section (index into [`Document::sections`]), see [`Clause::section`]: in
-    /// 32 bits, as a long draft has a million clauses.
-    section: Option<u32>,
+    /// Innermost section (index into [`Document::sections`], `NONE` for none), see
+    /// [`Clause::section`]: in 32 bits, as a long draft has a million clauses.
+    section: u32,
     pub lang: LangSet,
     /// A paragraph or item ending in a colon that a list or table follows directly
     /// ("双方约定如下：").
     pub intro: bool,
-    /// For table cells: the table, row and column; see [`Clause::cell`] (`table` is
-    /// `u32::MAX` for other clauses, which saves the room of an `Option`).
-    cell: CellPos,
+    /// For table cells: where in [`Document::cells`] its position is (`NONE` for other
+    /// clauses), see [`Document::cell`].
+    cell: u32,
 }
 
 /// Indices in 32 bits: a long draft has a million clauses, and a table of four billion
@@ -68,16 +68,17 @@ pub struct Clause {
 impl Clause {
     /// Innermost section (index into [`Document::sections`]).
     pub fn section(&self) -> Option<usize> {
-        self.section.map(|s| s as usize)
-    }
-
-    /// For table cells: the table, row and column.
-    pub fn cell(&self) -> Option<CellPos> {
-        (self.cell.table != NO_TABLE).then_some(self.cell)
+        (self.section != NONE).then_some(self.section as usize)
     }
 }
 
-const NO_TABLE: u32 = u32::MAX;
+/// "No section", "not a cell" in a [`Clause`].
+const NONE: u32 = u32::MAX;
+
+/// A 32-bit index of a [`Clause`] from an optional one.
+fn index_or_none(i: Option<usize>) -> u32 {
+    i.map_or(NONE, small)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CellPos {
@@ -96,21 +97,35 @@ impl CellPos {
     }
 }
 
-/// An index that fits in 32 bits (see [`CellPos`]); `u32::MAX` is kept for "no table".
+/// An index that fits in 32 bits (see [`CellPos`]); `u32::MAX` is kept for "none".
 fn small(i: usize) -> u32 {
     u32::try_from(i)
         .ok()
-        .filter(|&i| i != NO_TABLE)
-        .expect("fewer than 2^32 - 1 sections, tables, rows and columns")
+        .filter(|&i| i != NONE)
+        .expect("fewer than 2^32 - 1 sections, cells, tables, rows and columns")
 }
 
 /// A heading and everything under it up to the next heading of the same or a higher level.
 #[derive(Debug, Clone)]
 pub struct Section {
     pub level: u8,
-    pub heading: usize,
-    pub parent: Option<usize>,
+    /// See [`Section::heading`] and [`Section::parent`]: 32-bit indices, as a long draft
+    /// has hundreds of thousands of sections.
+    heading: u32,
+    parent: u32,
     pub span: Span,
+}
+
+impl Section {
+    /// The clause of its heading.
+    pub fn heading(&self) -> usize {
+        self.heading as usize
+    }
+
+    /// The section it lies in.
+    pub fn parent(&self) -> Option<usize> {
+        (self.parent != NONE).then_some(self.parent as usize)
+    }
 }
 
 /// A table: `rows[r][c]` is a clause index; row 0 is the header.
@@ -131,6 +146,8 @@ pub struct Document<'s> {
     pub clauses: Vec<Clause>,
     pub sections: Vec<Section>,
     pub tables: Vec<Table>,
+    /// The positions of the table cells among the clauses (see [`Document::cell`]).
+    cells: Vec<CellPos>,
     /// Ranges that are not contract text, sorted and disjoint.
     pub masks: Masks,
     /// The language used for clauses with no letters of their own.
@@ -175,6 +192,11 @@ impl<'s> Document<'s> {
         &self.source.text
     }
 
+    /// For a table cell: its table, row and column.
+    pub fn cell(&self, clause: &Clause) -> Option<CellPos> {
+        (clause.cell != NONE).then(|| self.cells[clause.cell as usize])
+    }
+
     /// The scan text (folded, masked) of a span.
     pub fn scan_of(&self, span: &Span) -> &str {
         &self.scan[span.clone()]
@@ -205,7 +227,7 @@ impl<'s> Document<'s> {
         let mut cur = section;
         while let Some(s) = cur {
             path.push(s);
-            cur = self.sections[s].parent;
+            cur = self.sections[s].parent();
         }
         path.reverse();
         path
@@ -469,6 +491,7 @@ struct Builder<'t> {
     clauses: Vec<Clause>,
     sections: Vec<Section>,
     tables: Vec<Table>,
+    cells: Vec<CellPos>,
     open: Vec<OpenClause>,
     inline: Vec<InlineFrame>,
     /// Section stack: indices into `sections`.
@@ -493,6 +516,7 @@ impl<'t> Builder<'t> {
             clauses: Vec::new(),
             sections: Vec::new(),
             tables: Vec::new(),
+            cells: Vec::new(),
             open: Vec::new(),
             inline: Vec::new(),
             section_stack: Vec::new(),
@@ -579,16 +603,13 @@ impl<'t> Builder<'t> {
         self.clauses.push(Clause {
             span,
             kind: c.kind,
-            section: self.current_section().map(small),
+            section: index_or_none(self.current_section()),
             lang: LangSet::EMPTY,
             intro: false,
-            cell: c.cell.unwrap_or(CellPos {
-                table: NO_TABLE,
-                row: 0,
-                col: 0,
-            }),
+            cell: index_or_none(c.cell.map(|_| self.cells.len())),
         });
         if let Some(pos) = c.cell {
+            self.cells.push(pos);
             let t = &mut self.tables[pos.table()];
             while t.rows.len() <= pos.row() {
                 t.rows.push(Vec::new());
@@ -693,8 +714,8 @@ impl<'t> Builder<'t> {
                 let idx = self.sections.len();
                 self.sections.push(Section {
                     level,
-                    heading: self.clauses.len(),
-                    parent: self.current_section(),
+                    heading: small(self.clauses.len()),
+                    parent: index_or_none(self.current_section()),
                     span: range.start..range.end,
                 });
                 self.section_stack.push(idx);

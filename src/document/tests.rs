@@ -129,8 +129,8 @@ fn sections_nest_by_heading_level() {
     let src = Source::new("t.md", "# A\n\n## B\n\nx\n\n## C\n\ny\n");
     let d = Document::parse(&src).unwrap();
     assert_eq!(d.sections.len(), 3);
-    assert_eq!(d.sections[1].parent, Some(0));
-    assert_eq!(d.sections[2].parent, Some(0));
+    assert_eq!(d.sections[1].parent(), Some(0));
+    assert_eq!(d.sections[2].parent(), Some(0));
     let x = d
         .clauses
         .iter()
