@@ -261,10 +261,25 @@ impl<'d, 's> Context<'d, 's> {
                 return v.clone();
             }
         }
-        let v = Arc::new(values::extract_in(
-            &self.doc.scan,
-            self.doc.clauses[i].span.clone(),
-        ));
+        // The dates are those of the date rules' list, found once for every clause.
+        let span = self.doc.clauses[i].span.clone();
+        let base = span.start;
+        let dates = self
+            .dates_in(&span)
+            .iter()
+            .map(|d| values::date::FoundDate {
+                span: d.span.start - base..d.span.end - base,
+                date: d.date,
+            })
+            .collect();
+        let mut v = values::extract_with_dates(&self.doc.scan[span], dates);
+        for n in &mut v.numbers {
+            n.span = n.span.start + base..n.span.end + base;
+        }
+        for e in &mut v.entities {
+            e.span = e.span.start + base..e.span.end + base;
+        }
+        let v = Arc::new(v);
         *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some((i, v.clone()));
         v
     }
