@@ -74,6 +74,8 @@ fn documents_equal(a: &Document, b: &Document, what: &str) {
         format!("{:?}", b.tables),
         "{what}: tables"
     );
+    let cells = |d: &Document| d.clauses.iter().map(|c| d.cell(c)).collect::<Vec<_>>();
+    assert_eq!(cells(a), cells(b), "{what}: cells");
     assert_eq!(a.masks, b.masks, "{what}: masks");
     assert_eq!(a.html, b.html, "{what}: html");
     assert_eq!(a.default_lang, b.default_lang, "{what}: language");

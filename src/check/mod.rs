@@ -9,7 +9,7 @@ mod signature;
 mod units;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
@@ -94,17 +94,32 @@ pub(crate) struct Context<'d, 's> {
     pub doc: &'d Document<'s>,
     /// Index of the first clause of the signature block, if the document has one.
     pub sig_start: Option<usize>,
-    /// Values recognised in every clause, computed on first use.
-    values: OnceLock<Values>,
+    /// Date entities of every clause, computed on first use.
+    dates: OnceLock<Vec<DateAt>>,
     rules: &'d RuleSet,
     index: Arc<prefilter::Index>,
     /// Which literal factors occur in which clause.
     presence: prefilter::Presence,
     /// Clauses per block of parallel work.
     block: usize,
-    /// The numbers of the clause asked for last (see `numbers_in`).
-    last_numbers: std::sync::Mutex<Option<(usize, Arc<Vec<Num>>)>>,
+    /// Values of recently asked clauses, by clause index modulo its length (see
+    /// `clause_values`).
+    value_cache: Box<[ValueSlot]>,
 }
+
+/// A date entity (what [`values::extract`] reports as `Value::Date`), without the room
+/// the other kinds of value take.
+#[derive(Debug, Clone)]
+pub(crate) struct DateAt {
+    pub span: Span,
+    pub date: values::Date,
+}
+
+type ValueSlot = Mutex<Option<(usize, Arc<Values>)>>;
+
+/// At most this many clauses' values are kept: every clause of a short draft, and in a long
+/// one those asked about last (a block of parallel work asks about nearby clauses).
+const VALUE_CACHE: usize = 1024;
 
 /// Clauses per block of work when a large document is checked in parallel.
 pub const BLOCK: usize = 4096;
@@ -123,12 +138,14 @@ impl<'d, 's> Context<'d, 's> {
         let mut ctx = Context {
             doc,
             sig_start: None,
-            values: OnceLock::new(),
+            dates: OnceLock::new(),
             rules,
             index,
             presence,
             block,
-            last_numbers: Default::default(),
+            value_cache: (0..doc.clauses.len().clamp(1, VALUE_CACHE))
+                .map(|_| Mutex::default())
+                .collect(),
         };
         ctx.sig_start = signature::block_start(&ctx);
         ctx
@@ -144,90 +161,130 @@ impl<'d, 's> Context<'d, 's> {
         need.is_none_or(|n| self.presence.may(clause, n))
     }
 
-    /// Every entity (date, amount, percentage, duration) of the document's clauses, sorted
-    /// by position. The numbers the recognisers found on the way are not kept: a long draft
-    /// holds millions of them (every 一 of 一致 is one) and [`Context::numbers_in`] finds the
-    /// few it is asked for again.
-    pub fn values(&self) -> &Values {
-        self.values.get_or_init(|| {
+    /// The date entities of every clause, sorted by position, found on first use (the date
+    /// rules look at every clause). They are the dates [`values::extract`] reports: dates are
+    /// recognised first and never give way to another kind of value.
+    fn dates(&self) -> &[DateAt] {
+        self.dates.get_or_init(|| {
             let doc = self.doc;
-            let entities_of = |cs: &[crate::document::Clause]| -> Vec<Entity> {
-                cs.iter()
-                    .flat_map(|c| values::extract_in(&doc.scan, c.span.clone()).entities)
-                    .collect()
-            };
-            let mut entities: Vec<Entity> = if doc.clauses.len() > self.block {
-                use rayon::prelude::*;
-                let blocks: Vec<Vec<Entity>> = doc
-                    .clauses
-                    .par_chunks(self.block)
-                    .map(entities_of)
-                    .collect();
-                // One allocation of the final size, each block freed once copied.
-                let mut all = Vec::with_capacity(blocks.iter().map(Vec::len).sum());
-                for b in blocks {
-                    all.extend(b);
+            let dates_of = |cs: &[crate::document::Clause]| -> Vec<DateAt> {
+                let mut out = Vec::new();
+                for c in cs {
+                    let base = c.span.start;
+                    let mut found: Vec<DateAt> =
+                        values::date::find_dates(&doc.scan[c.span.clone()])
+                            .into_iter()
+                            .map(|d| DateAt {
+                                span: d.span.start + base..d.span.end + base,
+                                date: d.date,
+                            })
+                            .collect();
+                    found.sort_by_key(|e| (e.span.start, e.span.end));
+                    out.extend(found);
                 }
-                all
-            } else {
-                entities_of(&doc.clauses)
+                out.shrink_to_fit();
+                out
             };
-            entities.sort_by_key(|e| e.span.start);
-            Values {
-                numbers: Vec::new(),
-                entities,
-            }
+            let mut dates: Vec<DateAt> = if doc.clauses.len() > self.block {
+                use rayon::prelude::*;
+                doc.clauses
+                    .par_chunks(self.block)
+                    .map(dates_of)
+                    .collect::<Vec<_>>()
+                    .concat()
+            } else {
+                dates_of(&doc.clauses)
+            };
+            dates.sort_by_key(|e| e.span.start);
+            dates
         })
     }
 
-    /// The entities lying wholly inside `span`.
-    pub fn entities_in(&self, span: &Span) -> &[Entity] {
-        let all = &self.values().entities;
+    /// The date entities lying wholly inside `span`.
+    pub fn dates_in(&self, span: &Span) -> &[DateAt] {
+        let all = self.dates();
         let lo = all.partition_point(|e| e.span.start < span.start);
         let hi = lo + all[lo..].partition_point(|e| e.span.end <= span.end);
         &all[lo..hi]
     }
 
+    /// The entities (dates, amounts, percentages, durations) lying wholly inside `span`,
+    /// sorted by position. Values are recognised clause by clause, only in the clauses asked
+    /// about: a long draft has a million clauses, most of which no rule asks about, and
+    /// keeping the values of all of them would take half the draft's size again.
+    pub fn entities_in(&self, span: &Span) -> Vec<Entity> {
+        let mut out: Vec<Entity> = Vec::new();
+        self.each_clause_touching(span, |v| {
+            out.extend(
+                v.entities
+                    .iter()
+                    .filter(|e| span.start <= e.span.start && e.span.end <= span.end)
+                    .cloned(),
+            );
+        });
+        out.sort_by_key(|e| e.span.start);
+        out
+    }
+
     /// The numbers lying wholly inside `span`, as the recognisers find them clause by clause,
     /// in text order.
     pub fn numbers_in(&self, span: &Span) -> Vec<Num> {
-        let doc = self.doc;
         let mut out: Vec<Num> = Vec::new();
+        self.each_clause_touching(span, |v| {
+            out.extend(
+                v.numbers
+                    .iter()
+                    .filter(|n| span.start <= n.span.start && n.span.end <= span.end)
+                    .cloned(),
+            );
+        });
+        out.sort_by_key(|n| n.span.start);
+        out
+    }
+
+    /// Call `f` with the values of every clause that overlaps `span`, in clause order.
+    fn each_clause_touching(&self, span: &Span, mut f: impl FnMut(&Values)) {
+        let doc = self.doc;
         for i in doc.clauses_touching(span.start, span.end) {
             let c = &doc.clauses[i].span;
             if !(c.start < span.end && span.start < c.end) {
                 continue;
             }
-            let found = self.clause_numbers(i);
-            out.extend(
-                found
-                    .iter()
-                    .filter(|n| span.start <= n.span.start && n.span.end <= span.end)
-                    .cloned(),
-            );
+            f(&self.clause_values(i));
         }
-        out.sort_by_key(|n| n.span.start);
-        out
     }
 
-    /// The numbers of one clause (what `values::extract_in` finds there), remembered for
-    /// the next call: a check asks for the numbers of the same clause several times in a row.
-    fn clause_numbers(&self, i: usize) -> Arc<Vec<Num>> {
-        let mut last = self.last_numbers.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((j, nums)) = &*last {
+    /// The values of one clause (what `values::extract_in` finds there), kept in a small
+    /// cache: a check asks about the same clause several times in a row, and rules are
+    /// checked one after another, so the values of a short draft are recognised once.
+    fn clause_values(&self, i: usize) -> Arc<Values> {
+        let slot = &self.value_cache[i % self.value_cache.len()];
+        if let Some((j, v)) = &*slot.lock().unwrap_or_else(|e| e.into_inner()) {
             if *j == i {
-                return nums.clone();
+                return v.clone();
             }
         }
+        // The dates are those of the date rules' list, found once for every clause.
         let span = self.doc.clauses[i].span.clone();
         let base = span.start;
-        let mut nums = values::number::find_numbers(&self.doc.scan[span]);
-        for n in &mut nums {
+        let dates = self
+            .dates_in(&span)
+            .iter()
+            .map(|d| values::date::FoundDate {
+                span: d.span.start - base..d.span.end - base,
+                date: d.date,
+            })
+            .collect();
+        let mut v = values::extract_with_dates(&self.doc.scan[span], dates);
+        for n in &mut v.numbers {
             n.span = n.span.start + base..n.span.end + base;
         }
-        let nums = Arc::new(nums);
-        *last = Some((i, nums.clone()));
-        nums
+        for e in &mut v.entities {
+            e.span = e.span.start + base..e.span.end + base;
+        }
+        let v = Arc::new(v);
+        *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some((i, v.clone()));
+        v
     }
 }
 

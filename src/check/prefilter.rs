@@ -178,7 +178,11 @@ impl Index {
         let words = self.factors.div_ceil(64);
         let mut bits = vec![0u64; words * doc.clauses.len()];
         let Some(ac) = &self.ac else {
-            return Presence { words, bits };
+            return Presence {
+                words,
+                ids: Vec::new(),
+                rows: bits,
+            };
         };
         let fill = |first: usize, rows: &mut [u64]| {
             for (k, row) in rows.chunks_mut(words.max(1)).enumerate() {
@@ -201,7 +205,7 @@ impl Index {
         } else {
             fill(0, &mut bits);
         }
-        Presence { words, bits }
+        Presence::shared(words, bits)
     }
 }
 
@@ -209,7 +213,44 @@ impl Index {
 #[derive(Debug, Default)]
 pub(crate) struct Presence {
     words: usize,
-    bits: Vec<u64>,
+    /// Per clause, its row in `rows`; empty: clause `i` has row `i`.
+    ids: Vec<u32>,
+    /// Rows of `words` words, one bit per factor.
+    rows: Vec<u64>,
+}
+
+impl Presence {
+    /// Rows that many clauses share stored once: most clauses of a draft hold the same few
+    /// combinations of literals (none, most often), and a long draft has a million clauses.
+    /// Where distinct rows are more than half the clauses, the rows stay as they are.
+    fn shared(words: usize, bits: Vec<u64>) -> Presence {
+        let plain = |bits| Presence {
+            words,
+            ids: Vec::new(),
+            rows: bits,
+        };
+        let n = bits.len() / words.max(1);
+        if words == 0 || n < 64 || u32::try_from(n).is_err() {
+            return plain(bits);
+        }
+        let mut seen: std::collections::HashMap<&[u64], u32> = Default::default();
+        let mut ids: Vec<u32> = Vec::with_capacity(n);
+        let mut rows: Vec<u64> = Vec::new();
+        for row in bits.chunks(words) {
+            let next = seen.len() as u32;
+            let id = *seen.entry(row).or_insert(next);
+            if id == next {
+                if seen.len() > n / 2 {
+                    drop(seen);
+                    return plain(bits);
+                }
+                rows.extend_from_slice(row);
+            }
+            ids.push(id);
+        }
+        rows.shrink_to_fit();
+        Presence { words, ids, rows }
+    }
 }
 
 impl Presence {
@@ -219,10 +260,15 @@ impl Presence {
         if need.0.is_empty() || self.words == 0 {
             return true;
         }
-        let Some(row) = self
-            .bits
-            .get(clause * self.words..(clause + 1) * self.words)
-        else {
+        let r = if self.ids.is_empty() {
+            clause
+        } else {
+            match self.ids.get(clause) {
+                Some(&r) => r as usize,
+                None => return true,
+            }
+        };
+        let Some(row) = self.rows.get(r * self.words..(r + 1) * self.words) else {
             return true;
         };
         need.0

@@ -10,7 +10,7 @@
 
 use std::cmp::Ordering;
 
-use super::units::{any_match, find_all, units};
+use super::units::{any_match, each_unit, find_all};
 use super::{make, speaks_zh, Context};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::rules::entity::{Bound, BoundValue, Miss};
@@ -36,14 +36,14 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
     let scan = &ctx.doc.scan;
     let spec = &rule.value_spec;
     let mut seen: Vec<Span> = Vec::new();
-    for unit in units(ctx, rule) {
-        if !rule.when.is_empty() && !any_match(scan, &rule.when, &unit.spans) {
-            continue;
+    each_unit(ctx, rule, |spans| {
+        if !rule.when.is_empty() && !any_match(scan, &rule.when, spans) {
+            return;
         }
-        if any_match(scan, &rule.unless, &unit.spans) {
-            continue;
+        if any_match(scan, &rule.unless, spans) {
+            return;
         }
-        for outer in &unit.spans {
+        for outer in spans {
             let mut labels_at = Vec::new();
             for p in rule.value.iter() {
                 find_all(scan, p, std::slice::from_ref(outer), &mut labels_at);
@@ -53,7 +53,7 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
                 let sent = sentence(scan, outer, label.start);
                 let Some(v) = ctx
                     .entities_in(&(label.end..sent.end))
-                    .iter()
+                    .into_iter()
                     .find(|e| spec.kinds.contains(&e.value.kind()))
                 else {
                     continue;
@@ -62,9 +62,9 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 let finding = if rule.of.is_empty() {
-                    absolute(rule, v)
+                    absolute(rule, &v)
                 } else {
-                    relative(ctx, rule, outer, &sent, label.end, v)
+                    relative(ctx, rule, outer, &sent, label.end, &v)
                 };
                 if let Some(d) = finding {
                     seen.push(v.span.clone());
@@ -72,7 +72,7 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-    }
+    });
 }
 
 fn fill(rule: &Rule, value: &str, limit: &str, ratio: &str) -> String {

@@ -47,9 +47,9 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
             let mut missed: Vec<Label> = Vec::new();
             if !rule.value_spec.is_empty() {
                 let mut satisfied = false;
-                for span in unit.spans {
+                for (span, _) in unit.parts() {
                     for e in ctx.entities_in(span) {
-                        match rule.value_spec.check(e) {
+                        match rule.value_spec.check(&e) {
                             Some(Ok(())) => satisfied = true,
                             Some(Err(miss)) => missed.push(Label {
                                 file: None,
@@ -65,8 +65,8 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
                 }
             }
             let span = trigger.unwrap_or_else(|| match rule.unit {
-                Unit::Clause | Unit::Sentence => unit.spans[0].clone(),
-                Unit::Section => first_line(doc, unit.spans[0].start),
+                Unit::Clause | Unit::Sentence => unit.first_span().clone(),
+                Unit::Section => first_line(doc, unit.first_span().start),
                 Unit::Document => first_line(doc, 0),
             });
             let mut d = make(rule, span, rule.message.clone());

@@ -647,7 +647,7 @@ fn tables_in_block(doc: &Document, start: usize) -> Vec<usize> {
         .clauses
         .iter()
         .skip(start)
-        .filter_map(|c| c.cell.map(|p| p.table))
+        .filter_map(|c| doc.cell(c).map(|p| p.table()))
         .collect();
     v.dedup();
     v

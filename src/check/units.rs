@@ -9,19 +9,44 @@ use regex::Regex;
 use super::prefilter::Need;
 use super::Context;
 use crate::diagnostic::Diagnostic;
-use crate::document::Clause;
+use crate::document::{Clause, Document};
 use crate::rules::{Pattern, Patterns, Rule, Scope, Unit};
 use crate::source::Span;
 
-pub(crate) struct UnitSpans {
-    pub spans: Vec<Span>,
+/// One unit as [`for_each_unit`] hands it out: spans of scan text, each with the clause it
+/// lies in (for the prefilter). A clause or sentence unit is one span; a section or document
+/// unit is the whole span of each of its clauses, which are not copied out (a document unit
+/// of a long draft has a million of them).
+pub(crate) struct UnitRef<'a> {
+    /// The span of a clause or sentence unit, in clause `one`.
+    span: Option<&'a Span>,
+    one: usize,
+    /// The clauses of a section or document unit (32-bit: a million of them in a long draft).
+    many: &'a [u32],
+    doc: &'a Document<'a>,
 }
 
-/// One unit as [`for_each_unit`] hands it out: spans of scan text and, parallel to them,
-/// the clause each lies in (for the prefilter).
-pub(crate) struct UnitRef<'a> {
-    pub spans: &'a [Span],
-    pub clauses: &'a [usize],
+impl<'a> UnitRef<'a> {
+    /// The unit's spans with their clauses, in document order.
+    pub(crate) fn parts(&self) -> impl Iterator<Item = (&'a Span, usize)> + '_ {
+        let n = if self.span.is_some() {
+            1
+        } else {
+            self.many.len()
+        };
+        (0..n).map(move |k| match self.span {
+            Some(s) => (s, self.one),
+            None => {
+                let c = self.many[k] as usize;
+                (&self.doc.clauses[c].span, c)
+            }
+        })
+    }
+
+    /// The first span of the unit.
+    pub(crate) fn first_span(&self) -> &'a Span {
+        self.parts().next().expect("a unit is never empty").0
+    }
 }
 
 /// The need of the `k`-th pattern of a field, if the rule is indexed.
@@ -43,8 +68,10 @@ fn heading_scope(ctx: &Context, rule: &Rule) -> Option<Vec<bool>> {
     let doc = ctx.doc;
     let mut ok: Vec<bool> = Vec::with_capacity(doc.sections.len());
     for s in &doc.sections {
-        let own = p.regex.is_match(doc.scan_of(&doc.clauses[s.heading].span));
-        ok.push(own || s.parent.is_some_and(|q| ok[q]));
+        let own = p
+            .regex
+            .is_match(doc.scan_of(&doc.clauses[s.heading()].span));
+        ok.push(own || s.parent().is_some_and(|q| ok[q]));
     }
     Some(ok)
 }
@@ -67,7 +94,7 @@ pub(crate) fn for_each_unit(
     let takes = |i: usize| {
         let c = &doc.clauses[i];
         match &under {
-            Some(ok) => applies_base(ctx, rule, i, c) && c.section.is_some_and(|s| ok[s]),
+            Some(ok) => applies_base(ctx, rule, i, c) && c.section().is_some_and(|s| ok[s]),
             None => applies(ctx, rule, i, c),
         }
     };
@@ -83,15 +110,19 @@ pub(crate) fn for_each_unit(
                     if sentences {
                         for s in doc.sentences(c) {
                             let unit = UnitRef {
-                                spans: std::slice::from_ref(&s),
-                                clauses: std::slice::from_ref(&i),
+                                span: Some(&s),
+                                one: i,
+                                many: &[],
+                                doc,
                             };
                             f(unit, out);
                         }
                     } else {
                         let unit = UnitRef {
-                            spans: std::slice::from_ref(&c.span),
-                            clauses: std::slice::from_ref(&i),
+                            span: Some(&c.span),
+                            one: i,
+                            many: &[],
+                            doc,
                         };
                         f(unit, out);
                     }
@@ -113,14 +144,15 @@ pub(crate) fn for_each_unit(
             }
         }
         Unit::Document => {
-            let (spans, ids): (Vec<Span>, Vec<usize>) = (0..doc.clauses.len())
-                .filter(|&i| takes(i))
-                .map(|i| (doc.clauses[i].span.clone(), i))
-                .unzip();
-            if !spans.is_empty() {
+            let n = (0..doc.clauses.len()).filter(|&i| takes(i)).count();
+            let mut ids: Vec<u32> = Vec::with_capacity(n);
+            ids.extend((0..doc.clauses.len()).filter(|&i| takes(i)).map(clause_id));
+            if !ids.is_empty() {
                 let unit = UnitRef {
-                    spans: &spans,
-                    clauses: &ids,
+                    span: None,
+                    one: 0,
+                    many: &ids,
+                    doc,
                 };
                 f(unit, out);
             }
@@ -128,30 +160,35 @@ pub(crate) fn for_each_unit(
         Unit::Section => {
             // Each section with its subsections; text before the first heading is a unit too.
             let n = doc.sections.len();
-            let mut per: Vec<(Vec<Span>, Vec<usize>)> = vec![(Vec::new(), Vec::new()); n + 1];
+            let mut per: Vec<Vec<u32>> = vec![Vec::new(); n + 1];
             for i in (0..doc.clauses.len()).filter(|&i| takes(i)) {
                 let c = &doc.clauses[i];
-                let mut cur = c.section;
+                let mut cur = c.section();
                 if cur.is_none() {
-                    per[n].0.push(c.span.clone());
-                    per[n].1.push(i);
+                    per[n].push(clause_id(i));
                 }
                 // Innermost first here; every section's list is still in document order.
                 while let Some(s) = cur {
-                    per[s].0.push(c.span.clone());
-                    per[s].1.push(i);
-                    cur = doc.sections[s].parent;
+                    per[s].push(clause_id(i));
+                    cur = doc.sections[s].parent();
                 }
             }
-            for (spans, ids) in per.iter().filter(|v| !v.0.is_empty()) {
+            for ids in per.iter().filter(|v| !v.is_empty()) {
                 let unit = UnitRef {
-                    spans,
-                    clauses: ids,
+                    span: None,
+                    one: 0,
+                    many: ids,
+                    doc,
                 };
                 f(unit, out);
             }
         }
     }
+}
+
+/// A clause index in 32 bits (a text under 4 GiB cannot have more clauses).
+fn clause_id(i: usize) -> u32 {
+    u32::try_from(i).expect("fewer than 2^32 clauses")
 }
 
 /// [`find_all`] on the spans of a unit where the prefilter allows a match.
@@ -162,7 +199,7 @@ pub(crate) fn find_all_in(
     unit: &UnitRef,
     out: &mut Vec<Span>,
 ) {
-    for (s, &c) in unit.spans.iter().zip(unit.clauses) {
+    for (s, c) in unit.parts() {
         if ctx.may(c, need) {
             find_all(&ctx.doc.scan, p, std::slice::from_ref(s), out);
         }
@@ -182,7 +219,7 @@ pub(crate) fn find_first_in(
     for (k, p) in ps.iter().enumerate() {
         let at = has_at(&p.regex);
         let nd = need(needs, k);
-        for (s, &c) in unit.spans.iter().zip(unit.clauses) {
+        for (s, c) in unit.parts() {
             if best.as_ref().is_some_and(|b| b.start < s.start) {
                 break;
             }
@@ -209,10 +246,8 @@ pub(crate) fn any_match_in(
 ) -> bool {
     ps.iter().enumerate().any(|(k, p)| {
         let nd = need(needs, k);
-        unit.spans
-            .iter()
-            .zip(unit.clauses)
-            .any(|(s, &c)| ctx.may(c, nd) && p.regex.is_match(&ctx.doc.scan[s.clone()]))
+        unit.parts()
+            .any(|(s, c)| ctx.may(c, nd) && p.regex.is_match(&ctx.doc.scan[s.clone()]))
     })
 }
 
@@ -237,8 +272,8 @@ pub(crate) fn applies(ctx: &Context, rule: &Rule, idx: usize, clause: &Clause) -
     match &rule.scope {
         Scope::Heading(p) => {
             let doc = ctx.doc;
-            doc.section_path(clause.section).iter().any(|&s| {
-                let h = &doc.clauses[doc.sections[s].heading];
+            doc.section_path(clause.section()).iter().any(|&s| {
+                let h = &doc.clauses[doc.sections[s].heading()];
                 p.regex.is_match(doc.scan_of(&h.span))
             })
         }
@@ -268,9 +303,11 @@ fn applies_base(ctx: &Context, rule: &Rule, idx: usize, clause: &Clause) -> bool
     }
 }
 
-/// Every unit of a rule as a list of spans. `forbid` and `require` use [`for_each_unit`],
-/// which skips what the prefilter rules out; this is the plain list.
-pub(crate) fn units(ctx: &Context, rule: &Rule) -> Vec<UnitSpans> {
+/// Every unit of a rule as a list of spans, handed to `f` one at a time in document order.
+/// `forbid` and `require` use [`for_each_unit`], which skips what the prefilter rules out;
+/// this is the plain walk. Units are not collected first: a long draft has a million clause
+/// units, and a list of them all would hold a vector per clause.
+pub(crate) fn each_unit(ctx: &Context, rule: &Rule, mut f: impl FnMut(&[Span])) {
     let doc = ctx.doc;
     let clauses = doc
         .clauses
@@ -278,28 +315,29 @@ pub(crate) fn units(ctx: &Context, rule: &Rule) -> Vec<UnitSpans> {
         .enumerate()
         .filter(|(i, c)| applies(ctx, rule, *i, c));
     match rule.unit {
-        Unit::Clause => clauses
-            .map(|(_, c)| UnitSpans {
-                spans: vec![c.span.clone()],
-            })
-            .collect(),
-        Unit::Sentence => clauses
-            .flat_map(|(_, c)| doc.sentences(c))
-            .map(|s| UnitSpans { spans: vec![s] })
-            .collect(),
+        Unit::Clause => {
+            for (_, c) in clauses {
+                f(std::slice::from_ref(&c.span));
+            }
+        }
+        Unit::Sentence => {
+            for (_, c) in clauses {
+                for s in doc.sentences(c) {
+                    f(std::slice::from_ref(&s));
+                }
+            }
+        }
         Unit::Document => {
             let spans: Vec<Span> = clauses.map(|(_, c)| c.span.clone()).collect();
-            if spans.is_empty() {
-                Vec::new()
-            } else {
-                vec![UnitSpans { spans }]
+            if !spans.is_empty() {
+                f(&spans);
             }
         }
         Unit::Section => {
             // Each section with its subsections; text before the first heading is a unit too.
             let mut per: Vec<Vec<Span>> = vec![Vec::new(); doc.sections.len() + 1];
             for (_, c) in clauses {
-                let path = doc.section_path(c.section);
+                let path = doc.section_path(c.section());
                 if path.is_empty() {
                     per[doc.sections.len()].push(c.span.clone());
                 }
@@ -307,10 +345,9 @@ pub(crate) fn units(ctx: &Context, rule: &Rule) -> Vec<UnitSpans> {
                     per[s].push(c.span.clone());
                 }
             }
-            per.into_iter()
-                .filter(|v| !v.is_empty())
-                .map(|spans| UnitSpans { spans })
-                .collect()
+            for spans in per.iter().filter(|v| !v.is_empty()) {
+                f(spans);
+            }
         }
     }
 }

@@ -65,6 +65,7 @@ struct Part {
     clauses: Vec<Clause>,
     sections: Vec<Section>,
     tables: Vec<Table>,
+    cells: Vec<super::CellPos>,
     masks: Vec<Span>,
     syntax: Vec<Span>,
     html: Vec<Span>,
@@ -83,6 +84,7 @@ fn parse_part(text: &str, start: usize, end: usize, prefix: &str) -> Part {
         clauses: b.clauses,
         sections: b.sections,
         tables: b.tables,
+        cells: b.cells,
         masks: b.masks,
         syntax: b.syntax,
         html: b.html,
@@ -363,6 +365,7 @@ fn assemble<'s>(
     let mut clauses: Vec<Clause> = Vec::with_capacity(total(|p| p.clauses.len()));
     let mut sections: Vec<Section> = Vec::with_capacity(total(|p| p.sections.len()));
     let mut tables: Vec<Table> = Vec::with_capacity(total(|p| p.tables.len()));
+    let mut cells: Vec<super::CellPos> = Vec::with_capacity(total(|p| p.cells.len()));
     let mut html: Vec<Span> = Vec::with_capacity(total(|p| p.html.len()));
     // Per part: its masks and syntax, and where its clauses are.
     let mut regions: Vec<(Vec<Span>, Vec<Span>, std::ops::Range<usize>)> = Vec::new();
@@ -370,7 +373,7 @@ fn assemble<'s>(
     let mut stack: Vec<usize> = Vec::new();
     let mut last_closed: Option<usize> = None;
     for p in parts {
-        let (c0, s0, t0) = (clauses.len(), sections.len(), tables.len());
+        let (c0, s0, t0, k0) = (clauses.len(), sections.len(), tables.len(), cells.len());
         let outer = stack.last().copied();
         if p.intro_pending {
             if let Some(i) = last_closed {
@@ -385,7 +388,7 @@ fn assemble<'s>(
             last_closed = p.last_closed.map(|i| i + c0);
         }
         for s in p.sections {
-            let parent = match s.parent {
+            let parent = match s.parent() {
                 Some(q) => Some(q + s0),
                 None => {
                     // A heading at the top of its part closes the sections before it that
@@ -403,21 +406,25 @@ fn assemble<'s>(
             };
             sections.push(Section {
                 level: s.level,
-                heading: s.heading + c0,
-                parent,
+                heading: super::small(s.heading() + c0),
+                parent: super::index_or_none(parent),
                 span: s.span,
             });
         }
         stack.extend(p.stack.iter().map(|&s| s + s0));
         for mut c in p.clauses {
-            c.section = match c.section {
+            c.section = super::index_or_none(match c.section() {
                 Some(s) => Some(s + s0),
                 None => outer,
-            };
-            if let Some(pos) = &mut c.cell {
-                pos.table += t0;
+            });
+            if c.cell != super::NONE {
+                c.cell = super::small(c.cell as usize + k0);
             }
             clauses.push(c);
+        }
+        for mut pos in p.cells {
+            pos.table = super::small(pos.table() + t0);
+            cells.push(pos);
         }
         for mut t in p.tables {
             for row in &mut t.rows {
@@ -461,32 +468,36 @@ fn assemble<'s>(
     let scan = String::from_utf8(bytes).expect("masks lie on char boundaries");
     // Each part's masks are merged and the parts are in order: one more pass merges
     // masks that touch across a cut.
-    let masks = merge(per_part.into_iter().flatten().collect());
+    let masks = super::Masks::join(text.len(), per_part);
 
     // Languages, clause by clause, and the document's majority.
-    let counted: Vec<(super::LangSet, (usize, usize))> = if clauses.len() > 4096 {
+    // Each clause keeps its own languages for now; the counts are only summed (a list of
+    // them would take half the clauses' memory again on a long draft).
+    let own = |c: &mut Clause| -> (usize, usize) {
+        let (l, counts) = lang::detect_counts(&scan[c.span.clone()]);
+        c.lang = l;
+        counts
+    };
+    let (han, words) = if clauses.len() > 4096 {
         clauses
-            .par_iter()
-            .map(|c| lang::detect_counts(&scan[c.span.clone()]))
-            .collect()
+            .par_iter_mut()
+            .map(own)
+            .reduce(|| (0, 0), |(h, w), (a, b)| (h + a, w + b))
     } else {
         clauses
-            .iter()
-            .map(|c| lang::detect_counts(&scan[c.span.clone()]))
-            .collect()
+            .iter_mut()
+            .map(own)
+            .fold((0, 0), |(h, w), (a, b)| (h + a, w + b))
     };
-    let (han, words) = counted
-        .iter()
-        .fold((0, 0), |(h, w), (_, (a, b))| (h + a, w + b));
     let default_lang = match &front_matter.lang {
         Some(l) => *l,
         None => lang::majority_of(han, words),
     };
-    for (c, (l, _)) in clauses.iter_mut().zip(counted) {
+    for c in clauses.iter_mut() {
         c.lang = match &front_matter.lang {
             Some(fl) => *fl,
-            None if l.is_empty() => default_lang,
-            None => l,
+            None if c.lang.is_empty() => default_lang,
+            None => c.lang,
         };
     }
     Document {
@@ -497,6 +508,7 @@ fn assemble<'s>(
         clauses,
         sections,
         tables,
+        cells,
         masks,
         default_lang,
         html,

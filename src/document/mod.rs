@@ -51,30 +51,81 @@ pub struct Clause {
     /// span at the cell's position.
     pub span: Span,
     pub kind: ClauseKind,
-    /// Innermost section (index into [`Document::sections`]).
-    pub section: Option<usize>,
+    /// Innermost section (index into [`Document::sections`], `NONE` for none), see
+    /// [`Clause::section`]: in 32 bits, as a long draft has a million clauses.
+    section: u32,
     pub lang: LangSet,
     /// A paragraph or item ending in a colon that a list or table follows directly
     /// ("双方约定如下：").
     pub intro: bool,
-    /// For table cells: the table, row and column.
-    pub cell: Option<CellPos>,
+    /// For table cells: where in [`Document::cells`] its position is (`NONE` for other
+    /// clauses), see [`Document::cell`].
+    cell: u32,
+}
+
+/// Indices in 32 bits: a long draft has a million clauses, and a table of four billion
+/// cells would take more than the longest text a line index covers in 32 bits.
+impl Clause {
+    /// Innermost section (index into [`Document::sections`]).
+    pub fn section(&self) -> Option<usize> {
+        (self.section != NONE).then_some(self.section as usize)
+    }
+}
+
+/// "No section", "not a cell" in a [`Clause`].
+const NONE: u32 = u32::MAX;
+
+/// A 32-bit index of a [`Clause`] from an optional one.
+fn index_or_none(i: Option<usize>) -> u32 {
+    i.map_or(NONE, small)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CellPos {
-    pub table: usize,
-    pub row: usize,
-    pub col: usize,
+    pub table: u32,
+    pub row: u32,
+    pub col: u32,
+}
+
+impl CellPos {
+    pub fn table(&self) -> usize {
+        self.table as usize
+    }
+
+    pub fn row(&self) -> usize {
+        self.row as usize
+    }
+}
+
+/// An index that fits in 32 bits (see [`CellPos`]); `u32::MAX` is kept for "none".
+fn small(i: usize) -> u32 {
+    u32::try_from(i)
+        .ok()
+        .filter(|&i| i != NONE)
+        .expect("fewer than 2^32 - 1 sections, cells, tables, rows and columns")
 }
 
 /// A heading and everything under it up to the next heading of the same or a higher level.
 #[derive(Debug, Clone)]
 pub struct Section {
     pub level: u8,
-    pub heading: usize,
-    pub parent: Option<usize>,
+    /// See [`Section::heading`] and [`Section::parent`]: 32-bit indices, as a long draft
+    /// has hundreds of thousands of sections.
+    heading: u32,
+    parent: u32,
     pub span: Span,
+}
+
+impl Section {
+    /// The clause of its heading.
+    pub fn heading(&self) -> usize {
+        self.heading as usize
+    }
+
+    /// The section it lies in.
+    pub fn parent(&self) -> Option<usize> {
+        (self.parent != NONE).then_some(self.parent as usize)
+    }
 }
 
 /// A table: `rows[r][c]` is a clause index; row 0 is the header.
@@ -95,8 +146,10 @@ pub struct Document<'s> {
     pub clauses: Vec<Clause>,
     pub sections: Vec<Section>,
     pub tables: Vec<Table>,
+    /// The positions of the table cells among the clauses (see [`Document::cell`]).
+    cells: Vec<CellPos>,
     /// Ranges that are not contract text, sorted and disjoint.
-    pub masks: Vec<Span>,
+    pub masks: Masks,
     /// The language used for clauses with no letters of their own.
     pub default_lang: LangSet,
     /// Raw HTML (blocks and inline), where HTML comments such as suppression comments live.
@@ -106,10 +159,11 @@ pub struct Document<'s> {
     by_start: std::sync::OnceLock<ClauseIndex>,
 }
 
-/// The clauses in order of their start, and the longest clause's length.
+/// The clauses in order of their start (`None`: clause order, as nearly always), and the
+/// longest clause's length.
 #[derive(Debug, Default)]
 struct ClauseIndex {
-    order: Vec<usize>,
+    order: Option<Vec<usize>>,
     max_len: usize,
 }
 
@@ -136,6 +190,11 @@ impl<'s> Document<'s> {
 
     pub fn text(&self) -> &str {
         &self.source.text
+    }
+
+    /// For a table cell: its table, row and column.
+    pub fn cell(&self, clause: &Clause) -> Option<CellPos> {
+        (clause.cell != NONE).then(|| self.cells[clause.cell as usize])
     }
 
     /// The scan text (folded, masked) of a span.
@@ -168,7 +227,7 @@ impl<'s> Document<'s> {
         let mut cur = section;
         while let Some(s) = cur {
             path.push(s);
-            cur = self.sections[s].parent;
+            cur = self.sections[s].parent();
         }
         path.reverse();
         path
@@ -179,28 +238,100 @@ impl<'s> Document<'s> {
     /// findings and value look-ups ask for the clause at a position).
     pub fn clauses_touching(&self, lo: usize, hi: usize) -> Vec<usize> {
         let idx = self.by_start.get_or_init(|| {
-            let mut order: Vec<usize> = (0..self.clauses.len()).collect();
-            order.sort_by_key(|&i| (self.clauses[i].span.start, i));
+            let sorted = self
+                .clauses
+                .windows(2)
+                .all(|w| w[0].span.start <= w[1].span.start);
+            let order = (!sorted).then(|| {
+                let mut order: Vec<usize> = (0..self.clauses.len()).collect();
+                order.sort_by_key(|&i| (self.clauses[i].span.start, i));
+                order
+            });
             let max_len = self.clauses.iter().map(|c| c.span.len()).max().unwrap_or(0);
             ClauseIndex { order, max_len }
         });
-        let p = idx
-            .order
-            .partition_point(|&i| self.clauses[i].span.start <= hi);
-        let mut out: Vec<usize> = idx.order[..p]
-            .iter()
-            .rev()
-            .take_while(|&&i| self.clauses[i].span.start + idx.max_len >= lo)
-            .copied()
-            .filter(|&i| self.clauses[i].span.end >= lo)
-            .collect();
+        let start = |i: usize| self.clauses[i].span.start;
+        let candidates = |p: usize, at: &dyn Fn(usize) -> usize| -> Vec<usize> {
+            (0..p)
+                .rev()
+                .map(at)
+                .take_while(|&i| start(i) + idx.max_len >= lo)
+                .filter(|&i| self.clauses[i].span.end >= lo)
+                .collect()
+        };
+        let mut out = match &idx.order {
+            Some(order) => candidates(order.partition_point(|&i| start(i) <= hi), &|k| order[k]),
+            // Sorted by start with ties in clause order: the same as sorting (start, index).
+            None => candidates(self.clauses.partition_point(|c| c.span.start <= hi), &|k| k),
+        };
         out.sort_unstable();
         out
     }
 
     pub fn is_masked(&self, offset: usize) -> bool {
-        let i = self.masks.partition_point(|m| m.end <= offset);
-        self.masks.get(i).is_some_and(|m| m.start <= offset)
+        self.masks.contains(offset)
+    }
+}
+
+/// Sorted, disjoint ranges of the text, in 32-bit offsets when the text is under 4 GiB (a
+/// long draft has a million masks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Masks {
+    Small(Vec<[u32; 2]>),
+    Large(Vec<Span>),
+}
+
+impl Masks {
+    /// The masks of a text from lists that are each sorted and merged, in text order:
+    /// ranges that touch across two lists are merged too. Each list is freed once copied.
+    fn join(text_len: usize, lists: Vec<Vec<Span>>) -> Masks {
+        let n = lists.iter().map(Vec::len).sum();
+        let ranges = lists.into_iter().flatten();
+        if u32::try_from(text_len).is_ok() {
+            let mut v: Vec<[u32; 2]> = Vec::with_capacity(n);
+            for m in ranges {
+                match v.last_mut() {
+                    Some(last) if m.start <= last[1] as usize => {
+                        last[1] = last[1].max(m.end as u32)
+                    }
+                    _ => v.push([m.start as u32, m.end as u32]),
+                }
+            }
+            v.shrink_to_fit();
+            Masks::Small(v)
+        } else {
+            let mut v: Vec<Span> = Vec::with_capacity(n);
+            v.extend(ranges);
+            Masks::Large(merge(v))
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Masks::Small(v) => v.len(),
+            Masks::Large(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`-th range.
+    pub fn get(&self, i: usize) -> Option<Span> {
+        match self {
+            Masks::Small(v) => v.get(i).map(|m| m[0] as usize..m[1] as usize),
+            Masks::Large(v) => v.get(i).cloned(),
+        }
+    }
+
+    /// Does a range hold `offset`?
+    pub fn contains(&self, offset: usize) -> bool {
+        let i = match self {
+            Masks::Small(v) => v.partition_point(|m| m[1] as usize <= offset),
+            Masks::Large(v) => v.partition_point(|m| m.end <= offset),
+        };
+        self.get(i).is_some_and(|m| m.start <= offset)
     }
 }
 
@@ -295,18 +426,25 @@ fn is_markup(html: &str) -> bool {
     TAGS.contains(&name.as_str())
 }
 
-fn merge(masks: Vec<Span>) -> Vec<Span> {
-    let mut out: Vec<Span> = Vec::with_capacity(masks.len());
-    for m in masks {
+/// Merge sorted ranges that touch or overlap and drop empty ones, in place (a long draft
+/// has a million masks), returning the vector at its new length.
+fn merge(mut masks: Vec<Span>) -> Vec<Span> {
+    let mut n = 0;
+    for k in 0..masks.len() {
+        let m = masks[k].clone();
         if m.start >= m.end {
             continue;
         }
-        match out.last_mut() {
-            Some(last) if m.start <= last.end => last.end = last.end.max(m.end),
-            _ => out.push(m),
+        if n > 0 && m.start <= masks[n - 1].end {
+            masks[n - 1].end = masks[n - 1].end.max(m.end);
+        } else {
+            masks[n] = m;
+            n += 1;
         }
     }
-    out
+    masks.truncate(n);
+    masks.shrink_to_fit();
+    masks
 }
 
 /// Bare URLs, e-mail addresses and identifiers with underscores (`MAX___VALUE`) are not
@@ -367,6 +505,7 @@ struct Builder<'t> {
     clauses: Vec<Clause>,
     sections: Vec<Section>,
     tables: Vec<Table>,
+    cells: Vec<CellPos>,
     open: Vec<OpenClause>,
     inline: Vec<InlineFrame>,
     /// Section stack: indices into `sections`.
@@ -391,6 +530,7 @@ impl<'t> Builder<'t> {
             clauses: Vec::new(),
             sections: Vec::new(),
             tables: Vec::new(),
+            cells: Vec::new(),
             open: Vec::new(),
             inline: Vec::new(),
             section_stack: Vec::new(),
@@ -477,17 +617,18 @@ impl<'t> Builder<'t> {
         self.clauses.push(Clause {
             span,
             kind: c.kind,
-            section: self.current_section(),
+            section: index_or_none(self.current_section()),
             lang: LangSet::EMPTY,
             intro: false,
-            cell: c.cell,
+            cell: index_or_none(c.cell.map(|_| self.cells.len())),
         });
         if let Some(pos) = c.cell {
-            let t = &mut self.tables[pos.table];
-            while t.rows.len() <= pos.row {
+            self.cells.push(pos);
+            let t = &mut self.tables[pos.table()];
+            while t.rows.len() <= pos.row() {
                 t.rows.push(Vec::new());
             }
-            t.rows[pos.row].push(idx);
+            t.rows[pos.row()].push(idx);
         }
         self.set_last_closed(Some(idx));
     }
@@ -587,8 +728,8 @@ impl<'t> Builder<'t> {
                 let idx = self.sections.len();
                 self.sections.push(Section {
                     level,
-                    heading: self.clauses.len(),
-                    parent: self.current_section(),
+                    heading: small(self.clauses.len()),
+                    parent: index_or_none(self.current_section()),
                     span: range.start..range.end,
                 });
                 self.section_stack.push(idx);
@@ -623,7 +764,11 @@ impl<'t> Builder<'t> {
                     self.open_clause(
                         ClauseKind::Cell,
                         range,
-                        Some(CellPos { table: t, row, col }),
+                        Some(CellPos {
+                            table: small(t),
+                            row: small(row),
+                            col: small(col),
+                        }),
                     );
                 }
             }

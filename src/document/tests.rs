@@ -129,14 +129,14 @@ fn sections_nest_by_heading_level() {
     let src = Source::new("t.md", "# A\n\n## B\n\nx\n\n## C\n\ny\n");
     let d = Document::parse(&src).unwrap();
     assert_eq!(d.sections.len(), 3);
-    assert_eq!(d.sections[1].parent, Some(0));
-    assert_eq!(d.sections[2].parent, Some(0));
+    assert_eq!(d.sections[1].parent(), Some(0));
+    assert_eq!(d.sections[2].parent(), Some(0));
     let x = d
         .clauses
         .iter()
         .find(|c| &src.text[c.span.clone()] == "x")
         .unwrap();
-    assert_eq!(d.section_path(x.section), [0, 1]);
+    assert_eq!(d.section_path(x.section()), [0, 1]);
 }
 
 #[test]

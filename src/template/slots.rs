@@ -99,7 +99,7 @@ pub fn find(doc: &Document, rules: &RuleSet) -> Vec<Span> {
 
     // Empty table cells of a template are blanks too.
     for c in &doc.clauses {
-        if c.cell.is_some() && doc.text()[c.span.clone()].trim().is_empty() {
+        if doc.cell(c).is_some() && doc.text()[c.span.clone()].trim().is_empty() {
             slots.push(c.span.clone());
         }
     }

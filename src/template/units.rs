@@ -97,8 +97,8 @@ pub fn build(doc: &Document, slots: &[Span]) -> Vec<Unit> {
     let heading = None;
 
     for c in &doc.clauses {
-        if let Some(pos) = c.cell {
-            let same_row = row_of == Some((pos.table, pos.row)) && !units.is_empty();
+        if let Some(pos) = doc.cell(c) {
+            let same_row = row_of == Some((pos.table(), pos.row())) && !units.is_empty();
             if !same_row {
                 units.push(Unit {
                     kind: UnitKind::Row,
@@ -112,7 +112,7 @@ pub fn build(doc: &Document, slots: &[Span]) -> Vec<Unit> {
                     literal: 0,
                     grams: Vec::new(),
                 });
-                row_of = Some((pos.table, pos.row));
+                row_of = Some((pos.table(), pos.row()));
             }
             let u = units.last_mut().unwrap();
             if same_row {
@@ -187,12 +187,12 @@ fn link_headings(doc: &Document, units: &mut [Unit]) {
         };
         let section = match c.kind {
             ClauseKind::Heading(_) if c.span.start == u.span.start => {
-                c.section.and_then(|s| doc.sections[s].parent)
+                c.section().and_then(|s| doc.sections[s].parent())
             }
-            _ => c.section,
+            _ => c.section(),
         };
         u.heading = section
-            .map(|s| doc.clauses[doc.sections[s].heading].span.start)
+            .map(|s| doc.clauses[doc.sections[s].heading()].span.start)
             .and_then(|start| by_start.get(&start).copied());
     }
 }

@@ -192,6 +192,12 @@ pub(crate) fn captures_if<'h>(re: &regex::Regex, text: &'h str) -> Option<regex:
 
 /// Recognise every value in `text`. Spans are offsets into `text`.
 pub fn extract(text: &str) -> Values {
+    extract_with_dates(text, date::find_dates(text))
+}
+
+/// [`extract`] with the dates of `text` already found (what [`date::find_dates`] returns,
+/// in any order).
+pub fn extract_with_dates(text: &str, dates: Vec<date::FoundDate>) -> Values {
     let numbers = number::find_numbers(text);
     let mut entities: Vec<Entity> = Vec::new();
     let taken = |entities: &[Entity], r: &Range<usize>| {
@@ -199,7 +205,7 @@ pub fn extract(text: &str) -> Values {
             .iter()
             .any(|e| r.start < e.span.end && e.span.start < r.end)
     };
-    for d in date::find_dates(text) {
+    for d in dates {
         entities.push(Entity {
             span: d.span,
             value: Value::Date(d.date),

@@ -10,30 +10,30 @@ use regex::Regex;
 use super::super::units::applies;
 use super::super::{make, speaks_zh, Context};
 use super::fill;
+use crate::check::DateAt;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::rules::entity::BoundValue;
 use crate::rules::{Bound, Rule};
 use crate::source::Span;
-use crate::values::{Date, Entity, Value};
+use crate::values::Value;
 
 /// Date entities of the clauses the rule applies to: (clause index, entity).
-fn dates<'c>(ctx: &'c Context, rule: &Rule) -> Vec<(usize, &'c Entity, Date)> {
+fn dates<'c>(ctx: &'c Context, rule: &Rule) -> Vec<(usize, &'c DateAt)> {
     let mut out = Vec::new();
     for (i, c) in ctx.doc.clauses.iter().enumerate() {
         if !applies(ctx, rule, i, c) {
             continue;
         }
-        for e in ctx.entities_in(&c.span) {
-            if let Value::Date(d) = e.value {
-                out.push((i, e, d));
-            }
+        for e in ctx.dates_in(&c.span) {
+            out.push((i, e));
         }
     }
     out
 }
 
 pub(crate) fn invalid(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
-    for (_, e, d) in dates(ctx, rule) {
+    for (_, e) in dates(ctx, rule) {
+        let d = e.date;
         if !d.is_valid() {
             let written = ctx.doc.text()[e.span.clone()].to_string();
             out.push(make(
@@ -56,7 +56,8 @@ fn year_of(b: &Option<Bound>, default: i32) -> i32 {
 pub(crate) fn implausible(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
     let min = year_of(&rule.value_spec.min, 1949);
     let max = year_of(&rule.value_spec.max, 2100);
-    for (_, e, d) in dates(ctx, rule) {
+    for (_, e) in dates(ctx, rule) {
+        let d = e.date;
         let Some(y) = d.year else { continue };
         if (min..=max).contains(&y) || !d.is_valid() {
             continue;
@@ -99,9 +100,10 @@ pub(crate) fn sign_after_termination(ctx: &Context, rule: &Rule, out: &mut Vec<D
     let scan = &ctx.doc.scan;
     let all = dates(ctx, rule);
     // The latest end date stated in the body.
-    let mut end: Option<(&Entity, (i32, u32, u32))> = None;
-    for (i, e, d) in &all {
-        if *i >= sig || !d.is_valid() {
+    let mut end: Option<(&DateAt, (i32, u32, u32))> = None;
+    for &(i, e) in &all {
+        let d = &e.date;
+        if i >= sig || !d.is_valid() {
             continue;
         }
         let Some(full) = d.full() else { continue };
@@ -119,8 +121,9 @@ pub(crate) fn sign_after_termination(ctx: &Context, rule: &Rule, out: &mut Vec<D
     let Some((end_e, end_d)) = end else { return };
     let zh = speaks_zh(rule);
     let end_text = ctx.doc.text()[end_e.span.clone()].to_string();
-    for (i, e, d) in &all {
-        if *i < sig || !d.is_valid() {
+    for &(i, e) in &all {
+        let d = &e.date;
+        if i < sig || !d.is_valid() {
             continue;
         }
         let Some(full) = d.full() else { continue };
