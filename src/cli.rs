@@ -90,6 +90,23 @@ pub struct RuleArgs {
     pub no_default_rules: bool,
 }
 
+/// Which config's rules `rules` and `explain` show: the one `check` would use for a draft
+/// in the current folder.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConfigArgs {
+    /// Use this config file instead of the nearest clauselint.yaml above the current folder
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "isolated",
+        help_heading = "Config"
+    )]
+    pub config: Option<PathBuf>,
+    /// Ignore every config file: the default packs and --rules only
+    #[arg(long, help_heading = "Config")]
+    pub isolated: bool,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// Files or directories to check (directories are walked for *.md and *.markdown);
@@ -294,6 +311,8 @@ pub enum RulesFormat {
 pub struct RulesArgs {
     #[command(flatten)]
     pub rule_args: RuleArgs,
+    #[command(flatten)]
+    pub config_args: ConfigArgs,
     /// Only rules of this category (e.g. `deadline`) or with this id
     #[arg(long, value_name = "CATEGORY")]
     pub category: Option<String>,
@@ -336,6 +355,8 @@ pub struct ExplainArgs {
     pub rule: String,
     #[command(flatten)]
     pub rule_args: RuleArgs,
+    #[command(flatten)]
+    pub config_args: ConfigArgs,
     /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with `auto`)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
     pub color: ColorChoice,

@@ -561,14 +561,54 @@ fn run_check(args: CheckArgs, io: Io) -> u8 {
     }
 }
 
-fn run_rules(args: RulesArgs, io: Io) -> u8 {
-    let rules = match load_rules(&args.rule_args) {
-        Ok(r) => r,
-        Err(errors) => {
-            let mut w = color_writer(io.err, false);
-            let _ = report_pack_errors(&errors, &mut *w);
-            return EXIT_ERROR;
+/// The rules `check` would apply to a draft in the current folder: the default packs and
+/// `--rules`, with the packs of the config in force (the nearest clauselint.yaml above the
+/// current folder, `--config FILE`, or none with `--isolated`). Problems are reported on
+/// `err`, and the exit code returned.
+pub fn rules_in_force(
+    rule_args: &RuleArgs,
+    config_args: &cli::ConfigArgs,
+    err: &mut dyn Write,
+) -> Result<std::sync::Arc<RuleSet>, u8> {
+    let fail = |err: &mut dyn Write, m: &str| {
+        let _ = writeln!(err, "error: {m}");
+        EXIT_ERROR
+    };
+    let cwd = std::env::current_dir()
+        .map_err(|e| fail(err, &format!("cannot read the current folder: {e}")))?;
+    let mode = match &config_args.config {
+        _ if config_args.isolated => config::Mode::Isolated,
+        Some(c) if !c.is_file() => {
+            return Err(fail(
+                err,
+                &format!("--config {}: no such file", c.display()),
+            ))
         }
+        Some(c) => config::Mode::Fixed(c.clone()),
+        None => config::Mode::Discover,
+    };
+    let overrides = config::Overrides {
+        rules: rule_args.rules.clone(),
+        no_default_rules: rule_args.no_default_rules,
+        ..Default::default()
+    };
+    let resolver =
+        config::Resolver::new(cwd.clone(), mode, overrides).map_err(|m| fail(err, &m))?;
+    // A draft in the current folder (it need not exist).
+    match resolver.settings(&cwd.join("draft.md")) {
+        Some(s) if resolver.errors().is_empty() => Ok(s.rules),
+        _ => {
+            let mut w = color_writer(err, false);
+            let _ = report_yaml_errors(&resolver.errors(), &mut *w);
+            Err(EXIT_ERROR)
+        }
+    }
+}
+
+fn run_rules(args: RulesArgs, io: Io) -> u8 {
+    let rules = match rules_in_force(&args.rule_args, &args.config_args, io.err) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     let selected: Vec<&rules::Rule> = rules
         .rules

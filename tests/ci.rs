@@ -1232,3 +1232,43 @@ fn template_keys_in_the_config_are_checked_at_their_yaml_position() {
     let (code, tpl, out, err) = run_short(dir.path(), &["leases"]);
     assert_eq!((code, tpl.len()), (1, 1), "{out}{err}");
 }
+
+#[test]
+fn rules_and_explain_show_the_rules_of_the_config_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pack =
+        std::fs::read_to_string(Path::new(ROOT).join("tests/data/packs/house.yaml")).unwrap();
+    write(d, "packs/house.yaml", pack);
+    write(d, "clauselint.yaml", "rules: [packs/house.yaml]\n");
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    let listed = |dir: &Path, extra: &[&str]| {
+        let out = cl(dir).arg("rules").args(extra).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{extra:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // From the config's folder and from below it, the config's pack is in force.
+    assert!(listed(d, &[]).contains("blank/tbd-zh"));
+    assert!(listed(&d.join("sub"), &[]).contains("blank/tbd-zh"));
+    assert!(!listed(d, &["--isolated"]).contains("blank/tbd-zh"));
+    assert!(listed(d, &[]).contains("blank/underscore"));
+    cl(d)
+        .args(["explain", "blank/tbd-zh"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("待定"));
+    cl(d)
+        .args(["explain", "blank/tbd-zh", "--isolated"])
+        .assert()
+        .code(2);
+    // Another config named on the command line; a broken one is an error at its line.
+    write(d, "other.yaml", "default-rules: false\n");
+    let other = listed(d, &["--config", "other.yaml"]);
+    assert!(!other.contains("blank/underscore"), "{other}");
+    write(d, "bad.yaml", "rules: [packs/house.yaml]\nrulez: []\n");
+    cl(d)
+        .args(["rules", "--config", "bad.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("rulez").and(predicate::str::contains("bad.yaml:2:1")));
+}

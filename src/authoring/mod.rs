@@ -190,13 +190,9 @@ fn write_problems_json(reports: &[validate::PackReport], w: &mut dyn Write) -> i
 
 /// `clauselint explain RULE`.
 pub fn run_explain(args: ExplainArgs, io: Io) -> u8 {
-    let rules = match crate::load_rules(&args.rule_args) {
+    let rules = match crate::rules_in_force(&args.rule_args, &args.config_args, io.err) {
         Ok(r) => r,
-        Err(errors) => {
-            let mut w = crate::color_writer(io.err, false);
-            let _ = crate::report_pack_errors(&errors, &mut *w);
-            return EXIT_ERROR;
-        }
+        Err(code) => return code,
     };
     let matching: Vec<&crate::rules::Rule> =
         rules.rules.iter().filter(|r| r.id == args.rule).collect();
