@@ -50,11 +50,37 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
                 {
                     continue;
                 }
+                if label_with_value_beside(ctx.doc, &h) {
+                    continue;
+                }
                 out.push(make(rule, h, rule.message.clone()));
             }
         },
         out,
     );
+}
+
+/// Is `h` a label ending in a colon that ends its table cell, with the value in the next
+/// cell of the row (`| Principal Amount: | $500,000.00 |`)? Then the cell is a label, not
+/// an empty field.
+fn label_with_value_beside(doc: &crate::document::Document, h: &std::ops::Range<usize>) -> bool {
+    let text = doc.text()[h.clone()].trim_end();
+    if !text.ends_with([':', '：']) {
+        return false;
+    }
+    doc.clauses_touching(h.start, h.end).into_iter().any(|i| {
+        let c = &doc.clauses[i];
+        let Some(pos) = doc.cell(c) else {
+            return false;
+        };
+        let ends_cell = c.span.start <= h.start
+            && h.end <= c.span.end
+            && doc.scan[h.end..c.span.end].trim().is_empty();
+        let next = doc.tables[pos.table()].rows[pos.row()]
+            .get(pos.col as usize + 1)
+            .map(|&n| doc.scan_of(&doc.clauses[n].span).trim());
+        ends_cell && next.is_some_and(|t| !t.is_empty())
+    })
 }
 
 #[cfg(test)]

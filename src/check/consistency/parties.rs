@@ -144,6 +144,17 @@ fn alias_re() -> &'static Regex {
     })
 }
 
+/// A trailing note in brackets about who signs (`（由业主委员会代表签署）`, `(signed by its
+/// agent)`), not part of the name. A bracket that is part of a legal name
+/// (`（特殊普通合伙）`) says nothing of signing.
+fn note_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)[ \t　]*[(（][^()（）]*(?:代表|[签簽][署字章]|[盖蓋]章|[授][权權]|[委][托託]|代理|[经經][办辦]|signed|acting|by its|through its|on behalf)[^()（）]*[)）][ \t　]*$")
+            .unwrap()
+    })
+}
+
 fn cut_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // Where a name ends and its description begins: 杭州明远有限公司，统一社会信用代码…;
@@ -159,7 +170,7 @@ fn name_part(value: &str) -> &str {
     if let Some(m) = cut_re().find(v) {
         v = v[..m.start()].trim_end();
     }
-    while let Some(m) = alias_re().find(v) {
+    while let Some(m) = alias_re().find(v).or_else(|| note_re().find(v)) {
         v = v[..m.start()].trim_end();
     }
     clean(v.trim_matches(|c: char| c == '"' || c == '“' || c == '”' || c == '*'))
@@ -167,7 +178,10 @@ fn name_part(value: &str) -> &str {
 
 fn looks_filled(v: &str) -> bool {
     let t = v.trim();
-    !(t.is_empty()
+    // A masked name (某某公司, ×××有限公司, XX公司) is a blank, not a name.
+    let masked = t.contains("某某") || t.contains("××") || t.contains("ＸＸ") || t.contains("XX");
+    !(masked
+        || t.is_empty()
         || t.contains("__")
         || t.contains('＿')
         || t.starts_with('[')
@@ -214,17 +228,43 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
     let mut top: Vec<Entry> = Vec::new();
     let mut bottom: Vec<Entry> = Vec::new();
     // The party block: before the first heading that follows contract text (the title
-    // heading comes first), within the first 60 clauses.
-    let mut limit = sig.min(60);
+    // heading comes first), within the first 60 clauses. When the text before that heading
+    // names no party by a label line (a preamble such as "本协议由以下双方签订", then a
+    // "协议各方" heading), the block runs on to the next heading.
+    let cap = sig.min(60);
+    let party_label = |c: &crate::document::Clause| {
+        let first = doc.scan_of(&c.span).lines().next().unwrap_or("");
+        label_line_re()
+            .captures(first)
+            .and_then(|m| m.name("label"))
+            .is_some_and(|l| !keys_of(l.as_str()).is_empty())
+    };
+    let mut limit = cap;
     let mut seen_text = false;
-    for (i, c) in doc.clauses.iter().enumerate().take(limit) {
+    let mut seen_party = false;
+    for (i, c) in doc.clauses.iter().enumerate().take(cap) {
         if matches!(c.kind, ClauseKind::Heading(_)) {
-            if seen_text {
+            if seen_text && seen_party {
                 limit = i;
                 break;
             }
         } else {
             seen_text = true;
+            seen_party |= party_label(c);
+        }
+    }
+    if !seen_party {
+        // No party label line anywhere: the first stretch of text, as before.
+        seen_text = false;
+        for (i, c) in doc.clauses.iter().enumerate().take(cap) {
+            if matches!(c.kind, ClauseKind::Heading(_)) {
+                if seen_text {
+                    limit = i;
+                    break;
+                }
+            } else {
+                seen_text = true;
+            }
         }
     }
     for (side, range) in [(0, 0..limit), (1, sig..doc.clauses.len())] {
@@ -378,6 +418,15 @@ mod tests {
             "杭州明远（集团）有限公司"
         );
         assert_eq!(name_part("A公司    乙方（盖章）：B公司"), "A公司");
+        assert_eq!(
+            name_part("臺北市信義區松仁華廈業主大會（由業主委員會代表簽署）"),
+            "臺北市信義區松仁華廈業主大會"
+        );
+        assert_eq!(
+            name_part("北京明德律师事务所（特殊普通合伙）"),
+            "北京明德律师事务所（特殊普通合伙）"
+        );
+        assert_eq!(name_part("Acme LLC (acting by its manager)"), "Acme LLC");
     }
 
     #[test]
