@@ -60,15 +60,31 @@ impl Norm {
         }
     }
 
-    /// The original text of `range`, character by character (so Markdown syntax and line
-    /// breaks between them are left out), with each slot shown as the template wrote it.
+    /// The original text of `range`, character by character (so Markdown syntax between
+    /// them is left out), with each slot shown as the template wrote it. Whitespace that
+    /// matching ignored (next to punctuation, around a slot, a line break) is shown as one
+    /// space.
     pub fn original(&self, text: &str, range: std::ops::Range<usize>) -> String {
         let mut out = String::new();
+        let mut prev_end: Option<usize> = None;
         for i in range {
+            let span = &self.spans[i];
+            if let Some(end) = prev_end {
+                let gap = text.get(end..span.start).unwrap_or("");
+                if self.chars[i] != ' '
+                    && !out.ends_with(' ')
+                    && gap.chars().any(char::is_whitespace)
+                {
+                    out.push(' ');
+                }
+            }
             match self.chars[i] {
                 CELL => out.push_str(" | "),
                 ' ' => out.push(' '),
-                _ => out.push_str(&text[self.spans[i].clone()]),
+                _ => out.push_str(&text[span.clone()]),
+            }
+            if span.end > span.start {
+                prev_end = Some(span.end);
             }
         }
         out
@@ -114,16 +130,12 @@ pub fn norm_char(c: char) -> Option<char> {
     })
 }
 
-/// Does whitespace between `p` and `c` separate words? Only in Latin text, between two ASCII
-/// characters of which one is a letter or digit, and not before closing or after opening
-/// punctuation: `thirty (30) days` keeps its spaces, `甲方 ：杭州` and `party , without` lose
-/// theirs.
+/// Does whitespace between `p` and `c` separate words? Only between two ASCII letters or
+/// digits: `or consequential` is not `orconsequential`, but whitespace next to punctuation
+/// is layout, so `indirect, incidental` matches `indirect，incidental` and `thirty (30) days`
+/// matches `thirty（30）days`; `甲方 ：杭州` and `party , without` lose their spaces too.
 fn separates(p: char, c: char) -> bool {
-    p.is_ascii()
-        && c.is_ascii()
-        && (p.is_ascii_alphanumeric() || c.is_ascii_alphanumeric())
-        && !matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '%')
-        && !matches!(p, '(' | '[' | '{' | '$')
+    p.is_ascii_alphanumeric() && c.is_ascii_alphanumeric()
 }
 
 /// Append the normalised text of `span` of `doc` to `out`. `slots` (sorted, disjoint byte

@@ -126,35 +126,37 @@ pub fn build(doc: &Document, slots: &[Span]) -> Vec<Unit> {
         }
         row_of = None;
 
-        let mut norm = Norm::default();
-        push_text(&mut norm, doc, c.span.clone(), slots);
-        let mut number = strip_numbering(&mut norm);
-        if c.kind == ClauseKind::Item {
-            let line_start = idx.line_start(idx.line_of(c.span.start));
-            if let Some(n) = item_number(text, line_start, c.span.start) {
-                number = Some(n);
+        for piece in numbered_pieces(doc, c, slots) {
+            let mut norm = Norm::default();
+            push_text(&mut norm, doc, piece.clone(), slots);
+            let mut number = strip_numbering(&mut norm);
+            if c.kind == ClauseKind::Item && piece.start == c.span.start {
+                let line_start = idx.line_start(idx.line_of(c.span.start));
+                if let Some(n) = item_number(text, line_start, c.span.start) {
+                    number = Some(n);
+                }
             }
+            if norm.is_empty() {
+                continue;
+            }
+            let kind = match c.kind {
+                ClauseKind::Heading(l) => UnitKind::Heading(l),
+                ClauseKind::Item => UnitKind::Item,
+                _ => UnitKind::Paragraph,
+            };
+            units.push(Unit {
+                kind,
+                span: piece,
+                norm,
+                number,
+                heading,
+                lang: c.lang,
+                key: 0,
+                slots: 0,
+                literal: 0,
+                grams: Vec::new(),
+            });
         }
-        if norm.is_empty() {
-            continue;
-        }
-        let kind = match c.kind {
-            ClauseKind::Heading(l) => UnitKind::Heading(l),
-            ClauseKind::Item => UnitKind::Item,
-            _ => UnitKind::Paragraph,
-        };
-        units.push(Unit {
-            kind,
-            span: c.span.clone(),
-            norm,
-            number,
-            heading,
-            lang: c.lang,
-            key: 0,
-            slots: 0,
-            literal: 0,
-            grams: Vec::new(),
-        });
     }
     // Rows made only of empty cells carry nothing to compare.
     units.retain(|u| !(u.kind == UnitKind::Row && u.norm.chars.iter().all(|&c| c == CELL)));
@@ -166,6 +168,37 @@ pub fn build(doc: &Document, slots: &[Span]) -> Vec<Unit> {
         u.grams = grams(&u.norm.chars);
     }
     units
+}
+
+/// A paragraph whose later lines start with their own numbering (`第三十条 有下列情形之一的：`
+/// then `（一）…`, `（二）…` on lines of the same paragraph) is one unit per numbered line, like
+/// a list: deleting `（二）` and renumbering the rest is one deletion, and a line added after
+/// the last one is an insertion rather than part of the last line. Other clauses are one
+/// unit.
+fn numbered_pieces(doc: &Document, c: &crate::document::Clause, slots: &[Span]) -> Vec<Span> {
+    if c.kind != ClauseKind::Paragraph {
+        return vec![c.span.clone()];
+    }
+    let lines = doc.clause_lines(c);
+    if lines.len() < 2 {
+        return vec![c.span.clone()];
+    }
+    let mut cuts: Vec<usize> = Vec::new();
+    for line in &lines[1..] {
+        let mut norm = Norm::default();
+        push_text(&mut norm, doc, line.clone(), slots);
+        if !norm.is_empty() && strip_numbering(&mut norm).is_some() {
+            cuts.push(line.start);
+        }
+    }
+    let mut pieces = Vec::with_capacity(cuts.len() + 1);
+    let mut start = c.span.start;
+    for cut in cuts {
+        pieces.push(start..cut);
+        start = cut;
+    }
+    pieces.push(start..c.span.end);
+    pieces
 }
 
 /// Set each unit's `heading` to the unit index of the heading of its innermost section.
