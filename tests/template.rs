@@ -197,3 +197,23 @@ fn json_carries_the_template_path_and_span() {
         render("tests/data/template/clause-inserted.md", "short")
     );
 }
+
+/// A template that repeats its chapters (the same headings and clauses three times, told
+/// apart only by their numbers), and an unfilled copy with one word changed in the first
+/// chapter and one in the last: exactly those two changes, no moves.
+#[test]
+fn repeated_chapters_report_only_the_edits() {
+    let path = Path::new("tests/data/template-repeated/repeated-chapters.md");
+    let (src, diags) = check(path, None);
+    let got: Vec<(usize, String, Option<usize>)> = keys(&src, &diags)
+        .into_keys()
+        .filter(|k| k.1.starts_with("template/"))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (38, "template/changed".to_string(), Some(35)),
+            (350, "template/changed".to_string(), Some(347)),
+        ]
+    );
+}

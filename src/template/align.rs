@@ -118,17 +118,75 @@ fn pair_score(t: &[Unit], d: &[Unit], ti: usize, dj: usize) -> f64 {
 /// neighbours (the anchors of a patience diff, in n·log n). Template units with blanks
 /// are never identical to a draft unit.
 fn anchors(t: &[Unit], d: &[Unit]) -> Vec<(usize, usize)> {
+    // A unit equal to its counterpart: identical text, or a template unit with blanks that
+    // the draft unit fills exactly.
+    let equal = |a: usize, b: usize| {
+        if t[a].slots == 0 {
+            t[a].key == d[b].key
+        } else {
+            t[a].kind == d[b].kind && fills_exactly(&t[a].norm.chars, &d[b].norm.chars)
+        }
+    };
+    // The common head and tail first, as a diff does: a draft that repeats a section (the
+    // same headings and clauses several times) has few unique units to anchor on, but is
+    // mostly its template's units in order.
+    let mut head = 0;
+    while head < t.len() && head < d.len() && equal(head, head) {
+        head += 1;
+    }
+    let mut tail = 0;
+    while tail < t.len() - head
+        && tail < d.len() - head
+        && equal(t.len() - 1 - tail, d.len() - 1 - tail)
+    {
+        tail += 1;
+    }
+    let mut out: Vec<(usize, usize)> = (0..head).map(|i| (i, i)).collect();
+    let (t_mid, d_mid) = (head..t.len() - tail, head..d.len() - tail);
+    out.extend(unique_anchors(t, d, t_mid.clone(), d_mid.clone()));
+    out.extend((0..tail).rev().map(|k| (t.len() - 1 - k, d.len() - 1 - k)));
+    out
+}
+
+/// Patience anchors between `tr` and `dr`: units whose text is unique on both sides. Text
+/// that repeats (a heading "租赁期限" in each of three chapters) is told apart by its
+/// numbering, so that 第二章 is not anchored on 第十四章.
+fn unique_anchors(
+    t: &[Unit],
+    d: &[Unit],
+    tr: std::ops::Range<usize>,
+    dr: std::ops::Range<usize>,
+) -> Vec<(usize, usize)> {
+    let mut count: HashMap<u64, (u32, u32)> = HashMap::new();
+    for i in tr.clone() {
+        count.entry(t[i].key).or_default().0 += 1;
+    }
+    for j in dr.clone() {
+        count.entry(d[j].key).or_default().1 += 1;
+    }
+    let numbered = |u: &Unit| {
+        let repeated = count.get(&u.key).is_some_and(|c| c.0 > 1 || c.1 > 1);
+        match (&u.number, repeated) {
+            (Some(n), true) => {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                (u.key, n).hash(&mut h);
+                h.finish()
+            }
+            _ => u.key,
+        }
+    };
     // key -> (count in t, count in d, last index in t, last index in d)
     let mut seen: HashMap<u64, (u32, u32, usize, usize)> = HashMap::new();
-    for (i, u) in t.iter().enumerate() {
-        if u.slots == 0 {
-            let e = seen.entry(u.key).or_insert((0, 0, 0, 0));
+    for i in tr.clone() {
+        if t[i].slots == 0 {
+            let e = seen.entry(numbered(&t[i])).or_insert((0, 0, 0, 0));
             e.0 += 1;
             e.2 = i;
         }
     }
-    for (j, u) in d.iter().enumerate() {
-        if let Some(e) = seen.get_mut(&u.key) {
+    for j in dr.clone() {
+        if let Some(e) = seen.get_mut(&numbered(&d[j])) {
             e.1 += 1;
             e.3 = j;
         }
@@ -143,7 +201,7 @@ fn anchors(t: &[Unit], d: &[Unit]) -> Vec<(usize, usize)> {
 
     let same = |a: usize, b: usize| t[a].slots == 0 && t[a].key == d[b].key;
     let mut out = Vec::with_capacity(chain.len());
-    let (mut free_t, mut free_d) = (0, 0);
+    let (mut free_t, mut free_d) = (tr.start, dr.start);
     for (k, &(i, j)) in chain.iter().enumerate() {
         let (mut a, mut b) = (i, j);
         let mut back = Vec::new();
@@ -154,7 +212,7 @@ fn anchors(t: &[Unit], d: &[Unit]) -> Vec<(usize, usize)> {
         }
         out.extend(back.into_iter().rev());
         out.push((i, j));
-        let (ni, nj) = chain.get(k + 1).copied().unwrap_or((t.len(), d.len()));
+        let (ni, nj) = chain.get(k + 1).copied().unwrap_or((tr.end, dr.end));
         let (mut a, mut b) = (i + 1, j + 1);
         while a < ni && b < nj && same(a, b) {
             out.push((a, b));
@@ -522,5 +580,31 @@ mod tests {
         let a = align(&t, &d);
         assert_eq!(a.pairs.len(), 200);
         assert!(a.pairs.iter().all(|(x, y)| x == y));
+    }
+
+    #[test]
+    fn repeated_sections_align_in_order_and_by_their_numbers() {
+        let chapter = |n: &str| {
+            format!("## 第{n}章 租赁期限\n\n租期届满，乙方应返还房屋。\n\n房屋用途为居住。\n\n")
+        };
+        let three: String = ["一", "二", "三"].iter().map(|n| chapter(n)).collect();
+        let (_, t) = units(&three);
+        let (_, d) = units(&three);
+        let a = align(&t, &d);
+        assert!(a.moved.is_empty() && a.deleted.is_empty() && a.inserted.is_empty());
+        assert_eq!(a.pairs, (0..t.len()).map(|i| (i, i)).collect::<Vec<_>>());
+        // An edit in the middle chapter: the others still pair with their own numbers.
+        let edited = three.replacen(
+            "房屋用途为居住。\n\n## 第三章",
+            "房屋用途为办公。\n\n## 第三章",
+            1,
+        );
+        let (_, d) = units(&edited);
+        let a = align(&t, &d);
+        assert!(
+            a.moved.is_empty() && a.deleted.is_empty() && a.inserted.is_empty(),
+            "{a:?}"
+        );
+        assert_eq!(a.pairs, (0..t.len()).map(|i| (i, i)).collect::<Vec<_>>());
     }
 }
