@@ -171,10 +171,11 @@ pub fn build(doc: &Document, slots: &[Span]) -> Vec<Unit> {
 }
 
 /// A paragraph whose later lines start with their own numbering (`第三十条 有下列情形之一的：`
-/// then `（一）…`, `（二）…` on lines of the same paragraph) is one unit per numbered line, like
-/// a list: deleting `（二）` and renumbering the rest is one deletion, and a line added after
-/// the last one is an insertion rather than part of the last line. Other clauses are one
-/// unit.
+/// then `（一）…`, `（二）…` on lines of the same paragraph) or with a field label (`地址：`,
+/// `联系电话：` under a party's name) is one unit per such line, like a list: deleting `（二）`
+/// and renumbering the rest is one deletion, a line added after the last one is an
+/// insertion rather than part of the last line, and a blank at the end of one field does
+/// not take in the next field's label. Other clauses are one unit.
 fn numbered_pieces(doc: &Document, c: &crate::document::Clause, slots: &[Span]) -> Vec<Span> {
     if c.kind != ClauseKind::Paragraph {
         return vec![c.span.clone()];
@@ -187,7 +188,9 @@ fn numbered_pieces(doc: &Document, c: &crate::document::Clause, slots: &[Span]) 
     for line in &lines[1..] {
         let mut norm = Norm::default();
         push_text(&mut norm, doc, line.clone(), slots);
-        if !norm.is_empty() && strip_numbering(&mut norm).is_some() {
+        if !norm.is_empty()
+            && (starts_with_label(&norm.chars) || strip_numbering(&mut norm).is_some())
+        {
             cuts.push(line.start);
         }
     }
@@ -199,6 +202,19 @@ fn numbered_pieces(doc: &Document, c: &crate::document::Clause, slots: &[Span]) 
     }
     pieces.push(start..c.span.end);
     pieces
+}
+
+/// Does a normalised line start with a short field label and its colon (`联系电话:`,
+/// `Address:`)? Such lines of one paragraph (a party block) are fields of their own: a
+/// renamed label is a change of its line, not a fill of the blank on the line before.
+fn starts_with_label(chars: &[char]) -> bool {
+    let Some(colon) = chars.iter().take(17).position(|&c| c == ':') else {
+        return false;
+    };
+    colon > 0
+        && !chars[..colon]
+            .iter()
+            .any(|&c| matches!(c, ',' | '.' | ';' | '。' | '、' | '"' | SLOT))
 }
 
 /// Set each unit's `heading` to the unit index of the heading of its innermost section.
