@@ -47,6 +47,25 @@ impl Unit {
     }
 }
 
+impl Unit {
+    /// A unit before its section link and its derived fields (key, counts, grams) are set,
+    /// which happens once every unit is known.
+    fn new(kind: UnitKind, span: Span, norm: Norm, number: Option<String>, lang: LangSet) -> Unit {
+        Unit {
+            kind,
+            span,
+            norm,
+            number,
+            heading: None,
+            lang,
+            key: 0,
+            slots: 0,
+            literal: 0,
+            grams: Vec::new(),
+        }
+    }
+}
+
 fn hash_chars(chars: &[char]) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     chars.hash(&mut h);
@@ -93,25 +112,18 @@ pub fn build(doc: &Document, slots: &[Span]) -> Vec<Unit> {
     let idx = doc.source.line_index();
     let mut units: Vec<Unit> = Vec::with_capacity(doc.clauses.len());
     let mut row_of: Option<(usize, usize)> = None;
-    // Section links are set once every unit is known.
-    let heading = None;
 
     for c in &doc.clauses {
         if let Some(pos) = doc.cell(c) {
             let same_row = row_of == Some((pos.table(), pos.row())) && !units.is_empty();
             if !same_row {
-                units.push(Unit {
-                    kind: UnitKind::Row,
-                    span: c.span.clone(),
-                    norm: Norm::default(),
-                    number: None,
-                    heading,
-                    lang: c.lang,
-                    key: 0,
-                    slots: 0,
-                    literal: 0,
-                    grams: Vec::new(),
-                });
+                units.push(Unit::new(
+                    UnitKind::Row,
+                    c.span.clone(),
+                    Norm::default(),
+                    None,
+                    c.lang,
+                ));
                 row_of = Some((pos.table(), pos.row()));
             }
             let u = units.last_mut().unwrap();
@@ -144,18 +156,7 @@ pub fn build(doc: &Document, slots: &[Span]) -> Vec<Unit> {
                 ClauseKind::Item => UnitKind::Item,
                 _ => UnitKind::Paragraph,
             };
-            units.push(Unit {
-                kind,
-                span: piece,
-                norm,
-                number,
-                heading,
-                lang: c.lang,
-                key: 0,
-                slots: 0,
-                literal: 0,
-                grams: Vec::new(),
-            });
+            units.push(Unit::new(kind, piece, norm, number, c.lang));
         }
     }
     // Rows made only of empty cells carry nothing to compare.
