@@ -314,6 +314,16 @@ fn pair_stretch(
     if tr.is_empty() || dr.is_empty() {
         return;
     }
+    // One template unit replaced by one draft unit of the same kind and number, between
+    // two pairs: the clause was rewritten in place (a renamed field label, a reworded
+    // sentence), one change rather than a deletion and an insertion.
+    if tr.len() == 1 && dr.len() == 1 {
+        let (a, b) = (&t[tr.start], &d[dr.start]);
+        if a.kind == b.kind && a.number == b.number && !a.pure_slot() {
+            pairs.push((tr.start, dr.start));
+            return;
+        }
+    }
     if tr.len() * dr.len() <= MAX_TABLE {
         pair_table(t, d, tr, dr, pairs);
         return;
