@@ -90,11 +90,12 @@ pub struct RuleArgs {
     pub no_default_rules: bool,
 }
 
-/// Which config's rules `rules` and `explain` show: the one `check` would use for a draft
-/// in the current folder.
+/// Which config is in force: for `check`, for each draft; for `rules` and `explain`, the
+/// one `check` would use for a draft in the current folder.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ConfigArgs {
-    /// Use this config file instead of the nearest clauselint.yaml above the current folder
+    /// Use this config file instead of the nearest clauselint.yaml above each draft (no
+    /// discovery)
     #[arg(
         long,
         value_name = "FILE",
@@ -160,17 +161,8 @@ pub struct CheckArgs {
     )]
     pub extend_exclude: Vec<String>,
 
-    /// Use this config file for every draft (no discovery)
-    #[arg(
-        long,
-        value_name = "FILE",
-        help_heading = "Config",
-        conflicts_with = "isolated"
-    )]
-    pub config: Option<PathBuf>,
-    /// Ignore all config files
-    #[arg(long, help_heading = "Config")]
-    pub isolated: bool,
+    #[command(flatten)]
+    pub config_args: ConfigArgs,
 
     /// Rules to check, by id or category (`deadline`); replaces the config's `select`
     #[arg(

@@ -925,6 +925,19 @@ pub enum Mode {
     Isolated,
 }
 
+impl Mode {
+    /// The mode `--config` and `--isolated` ask for; a `--config` that is no file is a usage
+    /// error.
+    pub fn of(args: &crate::cli::ConfigArgs) -> Result<Mode, String> {
+        match &args.config {
+            _ if args.isolated => Ok(Mode::Isolated),
+            Some(c) if !c.is_file() => Err(format!("--config {}: no such file", c.display())),
+            Some(c) => Ok(Mode::Fixed(c.clone())),
+            None => Ok(Mode::Discover),
+        }
+    }
+}
+
 /// The settings one draft is checked with.
 #[derive(Debug, Clone)]
 pub struct FileSettings {

@@ -576,17 +576,7 @@ pub fn rules_in_force(
     };
     let cwd = std::env::current_dir()
         .map_err(|e| fail(err, &format!("cannot read the current folder: {e}")))?;
-    let mode = match &config_args.config {
-        _ if config_args.isolated => config::Mode::Isolated,
-        Some(c) if !c.is_file() => {
-            return Err(fail(
-                err,
-                &format!("--config {}: no such file", c.display()),
-            ))
-        }
-        Some(c) => config::Mode::Fixed(c.clone()),
-        None => config::Mode::Discover,
-    };
+    let mode = config::Mode::of(config_args).map_err(|m| fail(err, &m))?;
     let overrides = config::Overrides {
         rules: rule_args.rules.clone(),
         no_default_rules: rule_args.no_default_rules,

@@ -218,19 +218,7 @@ fn same_settings(a: &FileSettings, b: &FileSettings) -> bool {
 pub fn prepare(args: &CheckArgs, stdin: &mut dyn Read) -> Result<Prepared, Fatal> {
     let cwd = std::env::current_dir()
         .map_err(|e| Fatal::Usage(format!("cannot read the current folder: {e}")))?;
-    let mode = if args.isolated {
-        Mode::Isolated
-    } else if let Some(c) = &args.config {
-        if !c.is_file() {
-            return Err(Fatal::Usage(format!(
-                "--config {}: no such file",
-                c.display()
-            )));
-        }
-        Mode::Fixed(c.clone())
-    } else {
-        Mode::Discover
-    };
+    let mode = Mode::of(&args.config_args).map_err(Fatal::Usage)?;
     let overrides = Overrides {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
