@@ -213,45 +213,40 @@ impl<'d, 's> Context<'d, 's> {
     /// about: a long draft has a million clauses, most of which no rule asks about, and
     /// keeping the values of all of them would take half the draft's size again.
     pub fn entities_in(&self, span: &Span) -> Vec<Entity> {
-        let mut out: Vec<Entity> = Vec::new();
-        self.each_clause_touching(span, |v| {
-            out.extend(
-                v.entities
-                    .iter()
-                    .filter(|e| span.start <= e.span.start && e.span.end <= span.end)
-                    .cloned(),
-            );
-        });
-        out.sort_by_key(|e| e.span.start);
-        out
+        self.values_inside(span, |v| &v.entities, |e| &e.span)
     }
 
     /// The numbers lying wholly inside `span`, as the recognisers find them clause by clause,
     /// in text order.
     pub fn numbers_in(&self, span: &Span) -> Vec<Num> {
-        let mut out: Vec<Num> = Vec::new();
-        self.each_clause_touching(span, |v| {
-            out.extend(
-                v.numbers
-                    .iter()
-                    .filter(|n| span.start <= n.span.start && n.span.end <= span.end)
-                    .cloned(),
-            );
-        });
-        out.sort_by_key(|n| n.span.start);
-        out
+        self.values_inside(span, |v| &v.numbers, |n| &n.span)
     }
 
-    /// Call `f` with the values of every clause that overlaps `span`, in clause order.
-    fn each_clause_touching(&self, span: &Span, mut f: impl FnMut(&Values)) {
+    /// The values of one kind (`pick`) lying wholly inside `span`, from every clause that
+    /// overlaps it, sorted by position.
+    fn values_inside<T: Clone>(
+        &self,
+        span: &Span,
+        pick: impl Fn(&Values) -> &[T],
+        at: impl Fn(&T) -> &Span,
+    ) -> Vec<T> {
         let doc = self.doc;
+        let mut out: Vec<T> = Vec::new();
         for i in doc.clauses_touching(span.start, span.end) {
             let c = &doc.clauses[i].span;
             if !(c.start < span.end && span.start < c.end) {
                 continue;
             }
-            f(&self.clause_values(i));
+            let values = self.clause_values(i);
+            out.extend(
+                pick(&values)
+                    .iter()
+                    .filter(|x| span.start <= at(x).start && at(x).end <= span.end)
+                    .cloned(),
+            );
         }
+        out.sort_by_key(|x| at(x).start);
+        out
     }
 
     /// The values of one clause (what `values::extract_in` finds there), kept in a small
