@@ -142,9 +142,18 @@ pub fn fold_spaces_in(bytes: &mut [u8]) {
         debug_assert!(false, "a part of the scan text is UTF-8");
         return;
     };
+    // Curly quotes share the lead byte E2: copy the part only when there is work to do.
+    if !has_foldable_space(s) {
+        return;
+    }
     let mut t = s.to_string();
     fold_spaces(&mut t);
     bytes.copy_from_slice(t.as_bytes());
+}
+
+/// Does `s` hold a character [`fold_spaces`] changes?
+fn has_foldable_space(s: &str) -> bool {
+    !s.is_ascii() && s.chars().any(|c| is_invisible(c) || is_other_space(c))
 }
 
 /// Fold spaces and invisible characters in the scan text, in place and byte for byte:
@@ -159,7 +168,7 @@ pub fn fold_spaces_in(bytes: &mut [u8]) {
 /// ASCII spaces replace a multi-byte character, so a match may start or end inside one;
 /// reported spans are snapped onto character boundaries ([`crate::source::snap`]).
 pub fn fold_spaces(out: &mut String) {
-    if out.is_ascii() || !out.chars().any(|c| is_invisible(c) || is_other_space(c)) {
+    if !has_foldable_space(out) {
         return;
     }
     let text = out.as_str();
