@@ -239,13 +239,16 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
             .and_then(|m| m.name("label"))
             .is_some_and(|l| !keys_of(l.as_str()).is_empty())
     };
-    let mut limit = cap;
-    let mut seen_text = false;
-    let mut seen_party = false;
+    // One pass: the first heading after any text, and the first after a party label line.
+    let (mut after_text, mut after_party) = (None, None);
+    let (mut seen_text, mut seen_party) = (false, false);
     for (i, c) in doc.clauses.iter().enumerate().take(cap) {
         if matches!(c.kind, ClauseKind::Heading(_)) {
-            if seen_text && seen_party {
-                limit = i;
+            if seen_text && after_text.is_none() {
+                after_text = Some(i);
+            }
+            if seen_party {
+                after_party = Some(i);
                 break;
             }
         } else {
@@ -253,20 +256,8 @@ pub(crate) fn run(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>) {
             seen_party |= party_label(c);
         }
     }
-    if !seen_party {
-        // No party label line anywhere: the first stretch of text, as before.
-        seen_text = false;
-        for (i, c) in doc.clauses.iter().enumerate().take(cap) {
-            if matches!(c.kind, ClauseKind::Heading(_)) {
-                if seen_text {
-                    limit = i;
-                    break;
-                }
-            } else {
-                seen_text = true;
-            }
-        }
-    }
+    // No party label line anywhere: the first stretch of text, as before.
+    let limit = if seen_party { after_party } else { after_text }.unwrap_or(cap);
     for (side, range) in [(0, 0..limit), (1, sig..doc.clauses.len())] {
         let mut current: Option<(BTreeSet<String>, String)> = None;
         for i in range {
