@@ -15,7 +15,8 @@
 //!   non-ASCII letters masked.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use regex::Regex;
 
@@ -120,6 +121,9 @@ fn placeholder_re() -> &'static Regex {
 /// The message templates of every loaded rule, by rule id.
 pub struct Redactor {
     templates: HashMap<String, Vec<Template>>,
+    /// Masked copies of the other files labels point into (templates), by path: made once
+    /// per run, however many drafts follow the same template.
+    others: Mutex<HashMap<PathBuf, Arc<Source>>>,
 }
 
 impl Redactor {
@@ -149,7 +153,10 @@ impl Redactor {
         for m in extra {
             add(&m.id, &m.short);
         }
-        Redactor { templates }
+        Redactor {
+            templates,
+            others: Mutex::new(HashMap::new()),
+        }
     }
 
     /// A finding's message with no draft text: the message itself when it is a template of
@@ -189,23 +196,17 @@ impl Redactor {
     }
 
     /// A file's report with its text masked and its messages redacted. A label into another
-    /// file (a template) points into a masked copy of that file, made once per report.
+    /// file (a template) points into a masked copy of that file, made once per run.
     pub fn report(&self, r: &FileReport) -> FileReport {
-        let mut others: Vec<(*const Source, Arc<Source>)> = Vec::new();
         let mut diagnostics: Vec<Diagnostic> =
             r.diagnostics.iter().map(|d| self.diagnostic(d)).collect();
         for l in diagnostics.iter_mut().flat_map(|d| d.labels.iter_mut()) {
             if let Some(f) = &l.file {
-                let key = Arc::as_ptr(f);
-                let masked = match others.iter().find(|(k, _)| *k == key) {
-                    Some((_, m)) => m.clone(),
-                    None => {
-                        let m = Arc::new(masked(f));
-                        others.push((key, m.clone()));
-                        m
-                    }
-                };
-                l.file = Some(masked);
+                let mut others = self.others.lock().unwrap_or_else(|e| e.into_inner());
+                let m = others
+                    .entry(f.path.clone())
+                    .or_insert_with(|| Arc::new(masked(f)));
+                l.file = Some(m.clone());
             }
         }
         FileReport {
